@@ -1,0 +1,129 @@
+"""Where answers come from before they are normalised: an answers file and question flags.
+
+Both feed answers.normalise, so a file, flags and the interview give the same answers.
+Flags override the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .answers import Answers, normalise, normalise_value
+from .errors import AnswersError, UsageError
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeBase
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+MAX_ANSWERS_BYTES = 1024 * 1024
+
+
+def parse_answers_text(text: str, name: str) -> Any:
+    """JSON, or YAML (strict: no aliases or duplicate keys) when it is not JSON."""
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")) or name.endswith(".json"):
+        try:
+            return json.loads(text)
+        except ValueError as error:
+            raise AnswersError(f"{name}: not valid JSON: {error}") from None
+    from .yaml_strict import YamlProblem, load_strict
+
+    try:
+        return load_strict(text)
+    except YamlProblem as error:
+        where = f":{error.line}:{error.column}" if error.line else ""
+        raise AnswersError(f"{name}{where}: not valid JSON or YAML: {error.message}") from None
+
+
+def read_answers_file(path: str) -> tuple[Any, str]:
+    """Read `--answers FILE` (`-` is standard input); return the parsed data and its name."""
+    if path == "-":
+        if sys.stdin is None or sys.stdin.closed:
+            raise UsageError("--answers -: standard input is closed")
+        text, name = sys.stdin.read(MAX_ANSWERS_BYTES + 1), "<stdin>"
+    else:
+        name = path
+        try:
+            file = Path(path)
+            if file.stat().st_size > MAX_ANSWERS_BYTES:
+                raise AnswersError(f"{name}: larger than {MAX_ANSWERS_BYTES} bytes")
+            text = file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"{name}: no such file") from None
+        except IsADirectoryError:
+            raise UsageError(f"{name}: is a folder, not an answers file") from None
+        except UnicodeDecodeError:
+            raise AnswersError(f"{name}: not UTF-8 text") from None
+        except OSError as error:
+            raise UsageError(f"{name}: {error.strerror or error}") from None
+    if len(text) > MAX_ANSWERS_BYTES:
+        raise AnswersError(f"{name}: larger than {MAX_ANSWERS_BYTES} bytes")
+    return parse_answers_text(text, name), name
+
+
+def _from_text(kind: str, text: str) -> Any:
+    """A flag's text as the JSON value the question expects (numbers become numbers)."""
+    if kind in ("integer", "number"):
+        cleaned = text.strip()
+        if _INTEGER.match(cleaned):
+            return int(cleaned)
+        if _DECIMAL.match(cleaned):
+            return float(cleaned)
+    return text
+
+
+def flag_answers(kb: KnowledgeBase, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Question flags (keyed by question id) as raw answers, each checked on its own.
+
+    A list flag given the single value `none` answers "none of these" (an empty list).
+    """
+    questions = kb.question_by_id
+    raw: dict[str, Any] = {}
+    for qid, value in given.items():
+        if value is None or (isinstance(value, list | tuple) and not value):
+            continue
+        question = questions[qid]
+        if isinstance(value, list | tuple):
+            value = [] if [str(v).strip().lower() for v in value] == ["none"] else list(value)
+        elif isinstance(value, str):
+            value = _from_text(question.type, value)
+        try:
+            normalise_value(question, value, None)
+        except AnswersError as error:
+            message = str(error).split(": ", 1)[-1]
+            raise AnswersError(f"--{question.flag}: {message}") from None
+        raw[qid] = value
+    return raw
+
+
+def gather(
+    kb: KnowledgeBase, answers_file: str | None, flags: Mapping[str, Any]
+) -> tuple[dict[str, Any], str]:
+    """The raw answers of a file and flags (flags win), checked, and the name to report."""
+    raw: dict[str, Any] = {}
+    name = "flags"
+    if answers_file is not None:
+        data, name = read_answers_file(answers_file)
+        if not isinstance(data, Mapping):
+            raise AnswersError(f"{name}: answers must be an object of question ids and answers")
+        normalise(data, kb, name)  # report the file's mistakes with the file's name
+        raw.update(data)
+        raw = {_canonical_key(k): v for k, v in raw.items()}
+    raw.update(flag_answers(kb, flags))
+    return raw, name
+
+
+def _canonical_key(key: Any) -> Any:
+    from .answers import token
+
+    return token(key) if isinstance(key, str) else key
+
+
+def to_answers(kb: KnowledgeBase, raw: Mapping[str, Any], name: str) -> Answers:
+    return normalise(raw, kb, name)

@@ -1,0 +1,197 @@
+"""Answers: one model built from the questions in rules.yaml, whatever the front end.
+
+Flags, answer files, the interview and batch lines all pass through `normalise`, which turns
+what a person or script wrote into canonical answers (contract section 1): keys and choice
+values matched without regard to case, spaces, `-` or `_`; `null` dropped as "don't know";
+answers that do not apply dropped with a warning; every error naming the key, the value and
+what is allowed, with a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .conditions import did_you_mean, plain
+from .errors import AnswersError
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeBase, Question
+    from .medicines import MedicineMatch
+
+_SEPARATORS = re.compile(r"[\s\-_]+")
+
+
+def token(text: str) -> str:
+    """`' Kidney disease '` -> `kidney_disease`."""
+    return _SEPARATORS.sub("_", text.strip().lower()).strip("_")
+
+
+@dataclass
+class Answers:
+    """Canonical answers in question order, with what the medicines were recognised as."""
+
+    values: dict[str, Any]
+    medicines: tuple[MedicineMatch, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def answers(self) -> dict[str, Any]:  # the Facts protocol of conditions.py
+        return self.values
+
+
+def describe_allowed(question: Question) -> str:
+    """What a question accepts, in words: 'a whole number from 1 to 120'."""
+    kind = question.type
+    if kind in ("integer", "number"):
+        noun = "a whole number" if kind == "integer" else "a number"
+        low, high = question.min, question.max
+        fmt = _fmt_number
+        if low is not None and high is not None:
+            if question.exclusive_min:
+                return f"{noun} greater than {fmt(low)} and at most {fmt(high)}"
+            return f"{noun} from {fmt(low)} to {fmt(high)}"
+        if low is not None:
+            return f"{noun} greater than {fmt(low)}" if question.exclusive_min else \
+                f"{noun} of at least {fmt(low)}"  # fmt: skip
+        if high is not None:
+            return f"{noun} of at most {fmt(high)}"
+        return noun
+    if kind == "boolean":
+        return "true or false"
+    if kind == "choice":
+        return "one of " + ", ".join(str(v) for v in question.choice_values)
+    if kind == "multi_choice":
+        return "a list of " + ", ".join(str(v) for v in question.choice_values)
+    return "a list of medicine names"
+
+
+def _fmt_number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _fail(source: str | None, key: str, message: str) -> AnswersError:
+    prefix = f"{source}: " if source else ""
+    return AnswersError(f"{prefix}{key}: {message}")
+
+
+def _in_range(question: Question, number: float) -> bool:
+    if question.min is not None:
+        if question.exclusive_min and not number > question.min:
+            return False
+        if not question.exclusive_min and number < question.min:
+            return False
+    return question.max is None or number <= question.max
+
+
+def normalise_value(question: Question, value: Any, source: str | None) -> Any:
+    """One answer in canonical form, or AnswersError naming the key, value and what is allowed."""
+    qid, kind = question.id, question.type
+    allowed = describe_allowed(question)
+
+    def fail(message: str) -> AnswersError:
+        return _fail(source, qid, message)
+
+    if kind in ("integer", "number"):
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not is_number or not math.isfinite(value):
+            raise fail(f"must be {allowed}, not {value!r}")
+        if kind == "integer":
+            if isinstance(value, float) and not value.is_integer():
+                raise fail(f"must be {allowed}, not {value!r}")
+            value = int(value)
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not _in_range(question, value):
+            raise fail(f"must be {allowed}, not {value!r}")
+        return value
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise fail(f"must be true or false (a JSON boolean), not {value!r}")
+        return value
+    if kind == "choice":
+        return _choose(question, value, fail)
+    # list questions: a single string is taken as a list of one
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise fail(f"must be {allowed}, not {value!r}")
+    if kind == "medicines":
+        names = []
+        for item in items:
+            if not isinstance(item, str):
+                raise fail(f"medicine names must be text, not {item!r}")
+            if item.strip() and item.strip() not in names:
+                names.append(item.strip())
+        return names
+    chosen: list[Any] = []
+    for item in items:
+        picked = _choose(question, item, fail)
+        if picked not in chosen:
+            chosen.append(picked)
+    return chosen
+
+
+def _choose(question: Question, value: Any, fail: Any) -> Any:
+    values = question.choice_values
+    if isinstance(value, bool):
+        raise fail(f"must be {describe_allowed(question)}, not {value!r}")
+    if value in values:
+        return value
+    if isinstance(value, str):
+        wanted = token(value)
+        for option in values:
+            if token(str(option)) == wanted:
+                return option
+        hint = did_you_mean(wanted, values)
+        raise fail(f"'{value}' is not allowed{hint}; allowed: {', '.join(map(str, values))}")
+    raise fail(f"must be {describe_allowed(question)}, not {value!r}")
+
+
+def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers:
+    """Validate and canonicalise one answers document; raise AnswersError on the first fault."""
+    if not isinstance(raw, Mapping):
+        prefix = f"{source}: " if source else ""
+        raise AnswersError(f"{prefix}answers must be an object of question ids and answers")
+    questions = kb.question_by_id
+    given: dict[str, Any] = {}
+    for key, value in raw.items():
+        qid = token(key) if isinstance(key, str) else key
+        if qid not in questions:
+            hint = did_you_mean(qid, questions)
+            prefix = f"{source}: " if source else ""
+            raise AnswersError(f"{prefix}{key}: not a question id{hint}")
+        if value is None:
+            continue  # "don't know" is the same as not answered
+        given[qid] = normalise_value(questions[qid], value, source)
+    ordered = {q.id: given[q.id] for q in kb.questions if q.id in given}
+    answers = Answers(ordered, kb.medicines.match_all(ordered.get("medications", ())))
+    _drop_not_applicable(answers, kb)
+    return answers
+
+
+def _drop_not_applicable(answers: Answers, kb: KnowledgeBase) -> None:
+    """Answers to questions that do not apply are ignored, with a warning (contract §1)."""
+    changed = True
+    while changed:
+        changed = False
+        for question in kb.questions:
+            if question.id in answers.values and not question.applies(answers):
+                answer = answers.values.pop(question.id)
+                reason = question.applies_when.describe() if question.applies_when else ""
+                answers.warnings.append(
+                    f"{question.id}: {plain(answer)!s} ignored: the question applies only when "
+                    f"{reason}"
+                )
+                changed = True
+
+
+def missing_required(answers: Mapping[str, Any], kb: KnowledgeBase) -> list[Question]:
+    return [q for q in kb.questions if q.required and q.id not in answers]
+
+
+def unanswered(answers: Answers, kb: KnowledgeBase) -> list[str]:
+    """Questions that apply to this person and were not answered, in question order."""
+    return [q.id for q in kb.questions if q.id not in answers.values and q.applies(answers)]

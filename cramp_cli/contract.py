@@ -1,0 +1,51 @@
+"""The public names of ../shared/contract.md that scripts depend on.
+
+These are names, not clinical facts: which answers fire what, and every word said to a
+person, live in rules.yaml. `cramps rules validate` checks a rules file against these lists so
+that a knowledge base cannot silently drop a cause or red flag that scripts look for.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+QUESTION_IDS = (
+    "age", "sex", "pregnant", "pregnancy_trimester", "medications",
+    "started_new_medicine_recently", "activity_level", "recent_strenuous_exercise",
+    "heavy_sweating", "large_plain_water_intake", "diarrhoea_or_vomiting", "standing_hours",
+    "footwear", "alcohol_units_per_week", "smoker", "conditions", "symptoms",
+    "cramps_per_week", "cramp_minutes",
+)  # fmt: skip
+
+CAUSE_IDS = (
+    "muscle_fatigue", "prolonged_standing", "inactivity", "older_age", "pregnancy", "alcohol",
+    "smoking", "footwear", "dehydration", "low_potassium", "low_magnesium", "low_calcium",
+    "medication", "dialysis", "kidney_disease", "liver_disease", "thyroid_disease", "diabetes",
+    "peripheral_neuropathy", "parkinsons", "lumbar_spinal_stenosis", "osteoarthritis",
+    "vascular_disease", "idiopathic",
+)  # fmt: skip
+
+FALLBACK_CAUSE = "idiopathic"
+
+RED_FLAG_IDS = (
+    "possible_pulmonary_embolism", "possible_preeclampsia", "possible_rhabdomyolysis",
+    "possible_heatstroke", "possible_limb_ischaemia", "possible_cauda_equina",
+    "possible_tetany", "possible_electrolyte_emergency", "possible_dvt", "prolonged_cramp",
+    "statin_muscle_symptoms", "quinine_bleeding", "critical_limb_ischaemia",
+    "neuromuscular_signs", "possible_claudication", "possible_restless_legs",
+    "very_frequent_cramps", "started_after_new_medicine",
+)  # fmt: skip
+
+MEDICINE_CLASSES = (
+    "statin", "loop_diuretic", "thiazide_diuretic", "potassium_sparing_diuretic",
+    "long_acting_beta_agonist", "short_acting_beta_agonist", "raloxifene", "teriparatide",
+    "conjugated_estrogens", "iron_sucrose", "naproxen", "calcium_channel_blocker",
+    "angiotensin_receptor_blocker", "other_reported", "quinine",
+)  # fmt: skip
+
+# Most serious first; the order decides which red flag sets the triage level.
+TRIAGE_LEVELS = ("emergency", "urgent", "routine", "self_care")
+RED_FLAG_TRIAGE_LEVELS = ("emergency", "urgent", "routine")
+LIKELIHOODS = ("likely", "possible")
+EVIDENCE_LEVELS = ("strong", "moderate", "weak", "expert_opinion")
+MATCH_KINDS = ("exact", "brand", "fuzzy", "unknown")

@@ -1,0 +1,389 @@
+"""The knowledge base: find rules.yaml, load it strictly, validate it, cache it, compile it.
+
+Load pipeline (cached by the file's sha256): strict YAML -> pydantic models (rules_schema) ->
+cross-reference checks (rules_checks) -> safety rules (safety) -> plain frozen objects with
+every condition compiled once into callables. A cache hit skips YAML and pydantic entirely;
+the cache holds validated data as JSON (never pickle) and a damaged or stale entry is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .conditions import Condition, Facts, Result, parse
+from .errors import Problem, RulesError
+from .medicines import MedicineDictionary
+
+MAX_RULES_BYTES = 8 * 1024 * 1024
+CACHE_FORMAT = 1
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: Any
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    type: str
+    prompt: str
+    help: str
+    flag: str
+    choices: tuple[Choice, ...]
+    min: float | None
+    max: float | None
+    exclusive_min: bool
+    required: bool
+    warning_signs: bool
+    applies_when: Condition | None
+    drink_units: Mapping[str, float]
+    applies_check: Callable[[Facts], Result] | None = field(default=None, compare=False)
+
+    @property
+    def choice_values(self) -> tuple[Any, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def label_of(self, value: Any) -> str:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        return str(value)
+
+    def applies(self, facts: Facts) -> bool:
+        """True unless the question's condition is false for these answers."""
+        if self.applies_check is None:
+            return True
+        return self.applies_check(facts)[0] is not False
+
+
+@dataclass(frozen=True, slots=True)
+class Tip:
+    id: str
+    title: str
+    text: str
+    evidence: str
+    safe_with_red_flags: bool
+    unless: Condition | None
+    references: tuple[str, ...]
+    unless_check: Callable[[Facts], Result] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TextItem:
+    id: str
+    text: str
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TriageWhen:
+    level: str
+    when: Condition
+    check: Callable[[Facts], Result] = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    kind: str  # cause | red_flag | advice
+    title: str
+    explanation: str | None
+    advice: str | None
+    when: Condition | None
+    fallback: bool
+    likelihood: str | None
+    score: float | None
+    calls_for_doctor: bool
+    triage: str | None
+    triage_when: tuple[TriageWhen, ...]
+    self_care: tuple[str, ...]
+    cautions: tuple[str, ...]
+    see_doctor: tuple[str, ...]
+    tests: tuple[str, ...]
+    references: tuple[str, ...]
+    cases_fire: tuple[Mapping[str, Any], ...]
+    cases_quiet: tuple[Mapping[str, Any], ...]
+    check: Callable[[Facts], Result] | None = field(default=None, compare=False)
+    drug_classes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    path: str
+    sha256: str
+    version: str
+    disclaimer: str
+    emergency_numbers: str
+    triage_summaries: Mapping[str, str]
+    children_under_age: int
+    children_see_doctor: str
+    references: Mapping[str, str]
+    medicine_classes: Mapping[str, Mapping[str, Any]]
+    medicines: MedicineDictionary
+    questions: tuple[Question, ...]
+    tests: Mapping[str, str]
+    self_care: Mapping[str, Tip]
+    cautions: Mapping[str, TextItem]
+    see_doctor: Mapping[str, TextItem]
+    general: Mapping[str, tuple[str, ...]]
+    rules: tuple[Rule, ...]
+    data: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def question_by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def cite(self, keys: tuple[str, ...]) -> list[str]:
+        """Canonical citations for reference keys, in order."""
+        return [self.references[k] for k in keys]
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _compiled(condition: Condition | None) -> Callable[[Facts], Result] | None:
+    return condition.compile() if condition is not None else None
+
+
+def _classes_in(condition: Condition | None) -> frozenset[str]:
+    """Medicine classes a condition tests, so a cause can name the drugs behind it."""
+    from .conditions import All, Any_, Not, Test
+
+    if condition is None:
+        return frozenset()
+    if isinstance(condition, Test):
+        return frozenset(condition.value) if condition.op == "classes_any" else frozenset()
+    if isinstance(condition, Not):
+        return frozenset()  # a medicine that must be absent did not make the rule fire
+    assert isinstance(condition, All | Any_)
+    return frozenset().union(*(_classes_in(item) for item in condition.items))
+
+
+def build_medicines(data: Mapping[str, Any]) -> MedicineDictionary:
+    generics = {m["generic"]: m["classes"] for m in data["medicines"]}
+    names: list[tuple[str, str, list[str]]] = []
+    for m in data["medicines"]:
+        names.append((m["generic"], "exact", [m["generic"]]))
+        names += [(alias, "exact", [m["generic"]]) for alias in m["aliases"]]
+    for m in data["medicines"]:
+        names += [(brand, "brand", [m["generic"]]) for brand in m["brands"]]
+    for combo in data["combinations"]:
+        names.append((combo["name"], "brand", combo["generics"]))
+        names += [(alias, "brand", combo["generics"]) for alias in combo["aliases"]]
+    matching = data["medicine_matching"]
+    return MedicineDictionary(
+        generics,
+        names,
+        matching["ignore_words"],
+        matching["fuzzy_min_length"],
+        matching["fuzzy_min_score"],
+    )
+
+
+def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
+    """Turn validated data (rules_schema.RulesFile dumped to JSON types) into the model.
+
+    Conditions are parsed again here (cheap) so a cache hit compiles exactly what a fresh
+    load would.
+    """
+    classes = list(data["medicine_classes"])
+    questions: list[Question] = []
+    for q in data["questions"]:
+        questions.append(
+            Question(
+                id=q["id"], type=q["type"], prompt=q["prompt"], help=q["help"], flag=q["flag"],
+                choices=tuple(Choice(c["value"], c["label"]) for c in q["choices"]),
+                min=q["min"], max=q["max"], exclusive_min=q["exclusive_min"],
+                required=q["required"], warning_signs=q["warning_signs"], applies_when=None,
+                drink_units=dict(q.get("drink_units") or {}),
+            )
+        )  # fmt: skip
+    by_id = {q.id: q for q in questions}
+    for i, q in enumerate(data["questions"]):
+        if q["applies_when"] is not None:
+            condition = parse(q["applies_when"], by_id, classes)
+            questions[i] = _replace(questions[i], applies_when=condition,
+                                    applies_check=condition.compile())  # fmt: skip
+    by_id = {q.id: q for q in questions}
+
+    def cond(raw: Any) -> Condition | None:
+        return parse(raw, by_id, classes) if raw is not None else None
+
+    tips = {}
+    for t in data["self_care"]:
+        unless = cond(t["unless"])
+        tips[t["id"]] = Tip(
+            t["id"], t["title"], t["text"], t["evidence"], t["safe_with_red_flags"], unless,
+            tuple(t["references"]), _compiled(unless),
+        )  # fmt: skip
+    rules = []
+    for r in data["rules"]:
+        when = cond(r["when"])
+        rules.append(
+            Rule(
+                id=r["id"], kind=r["kind"], title=r["title"], explanation=r["explanation"],
+                advice=r["advice"], when=when, fallback=r["fallback"],
+                likelihood=r["likelihood"], score=r["score"],
+                calls_for_doctor=r["calls_for_doctor"], triage=r["triage"],
+                triage_when=tuple(
+                    TriageWhen(tw["level"], c := parse(tw["when"], by_id, classes), c.compile())
+                    for tw in r["triage_when"]
+                ),
+                self_care=tuple(r["self_care"]), cautions=tuple(r["cautions"]),
+                see_doctor=tuple(r["see_doctor"]), tests=tuple(r["tests"]),
+                references=tuple(r["references"]),
+                cases_fire=tuple(r["cases"]["fires"]),
+                cases_quiet=tuple(r["cases"]["does_not_fire"]),
+                check=_compiled(when), drug_classes=_classes_in(when),
+            )
+        )  # fmt: skip
+    return KnowledgeBase(
+        path=path,
+        sha256=sha256,
+        version=data["version"],
+        disclaimer=data["disclaimer"],
+        emergency_numbers=data["emergency_numbers"],
+        triage_summaries={k: v["summary"] for k, v in data["triage_levels"].items()},
+        children_under_age=data["children"]["under_age"],
+        children_see_doctor=data["children"]["see_doctor"],
+        references=dict(data["references"]),
+        medicine_classes=dict(data["medicine_classes"]),
+        medicines=build_medicines(data),
+        questions=tuple(questions),
+        tests=dict(data["tests"]),
+        self_care=tips,
+        cautions={c["id"]: TextItem(c["id"], c["text"], tuple(c["references"]))
+                  for c in data["cautions"]},
+        see_doctor={c["id"]: TextItem(c["id"], c["text"], tuple(c["references"]))
+                    for c in data["see_doctor"]},
+        general={k: tuple(v) for k, v in data["general"].items()},
+        rules=tuple(rules),
+        data=data,
+    )  # fmt: skip
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(obj, **changes)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def default_rules_path() -> Path:
+    """The shipped rules.yaml: inside the wheel, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "rules.yaml"
+    if packaged.is_file():
+        return packaged
+    return here.parent / "rules.yaml"
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("CRAMPS_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    custom = os.environ.get("CRAMPS_CACHE_DIR")
+    if custom:
+        return Path(custom)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("cramps", appauthor=False))
+
+
+def _cache_file(sha256: str) -> Path | None:
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    return folder / f"kb-{sha256}-{__version__}-{CACHE_FORMAT}.json"
+
+
+def _read_cache(sha256: str) -> dict[str, Any] | None:
+    target = _cache_file(sha256)
+    if target is None:
+        return None
+    try:
+        entry = json.loads(target.read_bytes())
+        if entry.get("sha256") != sha256 or entry.get("cramps") != __version__:
+            return None
+        return entry["data"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # missing, damaged or stale: rebuild
+
+
+def _write_cache(sha256: str, data: Mapping[str, Any]) -> None:
+    target = _cache_file(sha256)
+    if target is None:
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        payload = {"sha256": sha256, "cramps": __version__, "data": data}
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def display_name(path: Path, given: str | None) -> str:
+    return given if given is not None else "rules.yaml"
+
+
+def read_rules_bytes(path: Path, name: str, max_bytes: int = MAX_RULES_BYTES) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise RulesError([Problem(name, None, None,
+                                      f"file is {size} bytes; the limit is {max_bytes}")])
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise RulesError([Problem(name, None, None, "no such file")]) from None
+    except IsADirectoryError:
+        raise RulesError([Problem(name, None, None, "is a folder, not a rules file")]) from None
+    except OSError as error:
+        raise RulesError([Problem(name, None, None, error.strerror or str(error))]) from None
+
+
+def validate_bytes(raw: bytes, name: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Every problem of a rules file (empty when valid) and, when valid, its data."""
+    from .rules_checks import check_all
+
+    return check_all(raw, name)
+
+
+def load(rules: str | Path | None = None, *, max_bytes: int = MAX_RULES_BYTES) -> KnowledgeBase:
+    """Load, validate and compile a knowledge base (the shipped one by default).
+
+    Raises RulesError listing every problem when the file is not valid.
+    """
+    given = str(rules) if rules is not None else None
+    path = Path(rules) if rules is not None else default_rules_path()
+    name = display_name(path, given)
+    raw = read_rules_bytes(path, name, max_bytes)
+    sha256 = hashlib.sha256(raw).hexdigest()
+    cached = _read_cache(sha256)
+    if cached is not None:
+        try:
+            return build(cached, name, sha256)
+        except Exception:
+            pass
+    data, problems = validate_bytes(raw, name)
+    if problems:
+        raise RulesError(problems)
+    _write_cache(sha256, data)
+    return build(data, name, sha256)

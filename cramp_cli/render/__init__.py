@@ -1,0 +1,1 @@
+"""Renderings of one assessment: text (rich), Markdown and JSON. They only read the document."""

@@ -1,0 +1,343 @@
+"""Every check of a rules file, each problem reported as `file:line:col: rule 'ID': message`.
+
+Runs when a rules file is not in the cache and for `cramps rules validate`: strict YAML, the
+pydantic models, cross-references and the contract's ids, conditions, example cases as answers,
+and the safety rules. It collects every problem it can rather than stopping at the first, so a
+person editing the file sees them all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, get_args, get_origin
+
+from . import contract
+from .conditions import ConditionProblem, did_you_mean, parse
+from .errors import AnswersError, Problem
+from .yaml_strict import YamlProblem, load_strict, mark_of
+
+
+class _Collector:
+    """Collects problems, finding the line and column of each from the marked YAML tree."""
+
+    def __init__(self, name: str, doc: Any):
+        self.name = name
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def rule_id(self, path: Sequence[Any]) -> str | None:
+        if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+            try:
+                rule = self.doc["rules"][path[1]]
+                return str(rule.get("id")) if isinstance(rule, dict) else None
+            except (KeyError, IndexError, TypeError):
+                return None
+        return None
+
+    def locate(self, path: Sequence[Any]) -> tuple[int | None, int | None]:
+        node, best = self.doc, mark_of(self.doc)
+        for key in path:
+            try:
+                mark = mark_of(node, key)
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                break
+            best = mark or best
+        return best if best else (None, None)
+
+    def add(self, path: Sequence[Any], message: str, rule: str | None = None) -> None:
+        line, column = self.locate(path)
+        self.problems.append(Problem(self.name, line, column, message, rule or self.rule_id(path)))
+
+    def add_at(self, container: Any, key: Any, message: str, rule: str | None) -> None:
+        mark = mark_of(container, key) or mark_of(container)
+        line, column = mark if mark else (None, None)
+        self.problems.append(Problem(self.name, line, column, message, rule))
+
+
+def check_all(raw: bytes, name: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Validate a rules file; return its data (JSON types, defaults filled) and the problems."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return {}, [Problem(name, None, None, f"not UTF-8 text ({error.reason})")]
+    try:
+        doc = load_strict(text)
+    except YamlProblem as error:
+        return {}, [Problem(name, error.line, error.column, error.message)]
+    out = _Collector(name, doc)
+    if not isinstance(doc, dict):
+        out.add((), "the file must be a mapping (format:, version:, questions:, rules: ...)")
+        return {}, out.problems
+    data = _check_schema(doc, out)
+    if out.problems:
+        return {}, out.problems
+    _check_references(data, out)
+    _check_contract(data, out)
+    _check_questions(data, out)
+    _check_rules(data, out)
+    if out.problems:
+        return {}, out.problems
+    _check_conditions(doc, data, out)
+    if out.problems:
+        return {}, out.problems
+    _check_cases_and_safety(data, out)
+    return (data if not out.problems else {}), out.problems
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _fields_at(model: Any, path: Sequence[Any]) -> list[str]:
+    """The field names of the model found at `path`, for a did-you-mean."""
+    from pydantic import BaseModel
+
+    current: Any = model
+    for key in path:
+        while get_origin(current) is not None or get_args(current):
+            args = [a for a in get_args(current) if a is not type(None)]
+            if get_origin(current) is dict:
+                current = args[-1]
+                break
+            if get_origin(current) is list:
+                current = args[0]
+                break
+            if not args:
+                break
+            current = args[0]
+        if isinstance(key, int):
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(key)
+            if info is None:
+                return []
+            current = info.annotation
+    while get_args(current) and not (isinstance(current, type)):
+        args = [a for a in get_args(current) if a is not type(None)]
+        current = args[-1] if get_origin(current) is dict else args[0]
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _check_schema(doc: dict, out: _Collector) -> dict[str, Any]:
+    from pydantic import ValidationError
+
+    from .rules_schema import RulesFile
+
+    try:
+        model = RulesFile.model_validate(doc)
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            loc = tuple(item["loc"])
+            if item["type"] == "extra_forbidden":
+                hint = did_you_mean(loc[-1], _fields_at(RulesFile, loc[:-1]))
+                message = f"unknown field '{loc[-1]}'{hint}"
+            elif item["type"] == "missing":
+                message = f"missing field '{loc[-1]}'"
+            else:
+                where = ".".join(str(p) for p in loc if not isinstance(p, int))
+                message = f"{where}: {item['msg']}"
+                if "input" in item and not isinstance(item["input"], dict | list):
+                    message += f" (got {item['input']!r})"
+            out.add(loc, message)
+        return {}
+    return model.model_dump(mode="json")
+
+
+# --------------------------------------------------------------------------- cross-references
+
+
+def _duplicates(items: Iterable[tuple[Any, str]], what: str, out: _Collector) -> None:
+    seen: set[str] = set()
+    for path, item_id in items:
+        if item_id in seen:
+            out.add(path, f"duplicate {what} id '{item_id}'")
+        seen.add(item_id)
+
+
+def _check_references(data: dict, out: _Collector) -> None:
+    known = set(data["references"])
+
+    def refs(path: tuple, keys: list[str]) -> None:
+        for i, key in enumerate(keys):
+            if key not in known:
+                out.add((*path, i), f"unknown reference '{key}'{did_you_mean(key, known)}")
+
+    for cls, spec in data["medicine_classes"].items():
+        refs(("medicine_classes", cls, "references"), spec["references"])
+    for section in ("self_care", "cautions", "see_doctor"):
+        for i, item in enumerate(data[section]):
+            refs((section, i, "references"), item["references"])
+    for i, rule in enumerate(data["rules"]):
+        refs(("rules", i, "references"), rule["references"])
+        if not rule["references"]:
+            out.add(("rules", i, "id"), "a rule needs at least one reference")
+
+
+def _check_contract(data: dict, out: _Collector) -> None:
+    question_ids = [q["id"] for q in data["questions"]]
+    for i, qid in enumerate(question_ids):
+        if qid not in contract.QUESTION_IDS:
+            hint = did_you_mean(qid, contract.QUESTION_IDS)
+            out.add(("questions", i, "id"), f"'{qid}' is not a question of the contract{hint}")
+    for qid in contract.QUESTION_IDS:
+        if qid not in question_ids:
+            out.add(("questions",), f"the contract's question '{qid}' is missing")
+    rule_ids = {r["id"] for r in data["rules"]}
+    for i, rule in enumerate(data["rules"]):
+        expected = {"cause": contract.CAUSE_IDS, "red_flag": contract.RED_FLAG_IDS}.get(
+            rule["kind"]
+        )
+        if expected is not None and rule["id"] not in expected:
+            hint = did_you_mean(rule["id"], expected)
+            out.add(("rules", i, "id"),
+                    f"'{rule['id']}' is not a {rule['kind'].replace('_', ' ')} id of the "
+                    f"contract{hint}")  # fmt: skip
+    for rid in (*contract.CAUSE_IDS, *contract.RED_FLAG_IDS):
+        if rid not in rule_ids:
+            out.add(("rules",), f"no rule for the contract's id '{rid}'")
+    for cls in contract.MEDICINE_CLASSES:
+        if cls not in data["medicine_classes"]:
+            out.add(("medicine_classes",), f"the contract's medicine class '{cls}' is missing")
+
+
+def _check_questions(data: dict, out: _Collector) -> None:
+    _duplicates(((("questions", i, "id"), q["id"]) for i, q in enumerate(data["questions"])),
+                "question", out)  # fmt: skip
+    _duplicates(((("questions", i, "flag"), q["flag"]) for i, q in enumerate(data["questions"])),
+                "flag", out)  # fmt: skip
+    for i, q in enumerate(data["questions"]):
+        has_choices = q["type"] in ("choice", "multi_choice")
+        if has_choices and not q["choices"]:
+            out.add(("questions", i, "type"), f"a {q['type']} question needs choices")
+        if not has_choices and q["choices"]:
+            out.add(("questions", i, "choices"), f"a {q['type']} question takes no choices")
+        if has_choices:
+            _duplicates(((("questions", i, "choices", j), str(c["value"]))
+                         for j, c in enumerate(q["choices"])), "choice", out)  # fmt: skip
+    names: list[tuple[tuple, str]] = []
+    generics = {m["generic"].lower() for m in data["medicines"]}
+    for i, m in enumerate(data["medicines"]):
+        names.append((("medicines", i, "generic"), m["generic"].lower()))
+        names += [(("medicines", i, "brands", j), b.lower()) for j, b in enumerate(m["brands"])]
+        names += [(("medicines", i, "aliases", j), a.lower()) for j, a in enumerate(m["aliases"])]
+        for j, cls in enumerate(m["classes"]):
+            if cls not in data["medicine_classes"]:
+                hint = did_you_mean(cls, data["medicine_classes"])
+                out.add(("medicines", i, "classes", j), f"unknown medicine class '{cls}'{hint}")
+    for i, combo in enumerate(data["combinations"]):
+        names.append((("combinations", i, "name"), combo["name"].lower()))
+        for j, generic in enumerate(combo["generics"]):
+            if generic.lower() not in generics:
+                hint = did_you_mean(generic.lower(), generics)
+                out.add(("combinations", i, "generics", j), f"unknown generic '{generic}'{hint}")
+    _duplicates(names, "medicine name", out)
+
+
+def _check_rules(data: dict, out: _Collector) -> None:
+    rules = data["rules"]
+    _duplicates(((("rules", i, "id"), r["id"]) for i, r in enumerate(rules)), "rule", out)
+    for section in ("self_care", "cautions", "see_doctor"):
+        _duplicates(((((section, i, "id")), item["id"]) for i, item in enumerate(data[section])),
+                    section.replace("_", "-"), out)  # fmt: skip
+    known = {s: {item["id"] for item in data[s]} for s in ("self_care", "cautions", "see_doctor")}
+    known["tests"] = set(data["tests"])
+
+    def ids(path: tuple, section: str, values: list[str]) -> None:
+        for j, value in enumerate(values):
+            if value not in known[section]:
+                hint = did_you_mean(value, known[section])
+                out.add((*path, j), f"unknown {section.replace('_', '-')} id '{value}'{hint}")
+
+    for section in ("self_care", "cautions", "see_doctor"):
+        ids(("general", section), section, data["general"][section])
+    if data["children"]["see_doctor"] not in known["see_doctor"]:
+        out.add(("children", "see_doctor"),
+                f"unknown see-doctor id '{data['children']['see_doctor']}'")  # fmt: skip
+    fallbacks = [r for r in rules if r["fallback"]]
+    if len(fallbacks) != 1 or fallbacks[0]["id"] != contract.FALLBACK_CAUSE:
+        out.add(("rules",), f"exactly one rule, '{contract.FALLBACK_CAUSE}', is the fallback")
+    for i, r in enumerate(rules):
+        for section in ("self_care", "cautions", "see_doctor", "tests"):
+            ids(("rules", i, section), section, r[section])
+        need: list[str] = []
+        if r["fallback"]:
+            if r["when"] is not None:
+                out.add(("rules", i, "when"), "the fallback rule has no 'when'")
+        elif r["when"] is None:
+            need.append("when")
+        if r["kind"] == "cause":
+            need += [k for k in ("explanation", "likelihood", "score") if r[k] is None]
+        if r["kind"] == "red_flag":
+            need += [k for k in ("advice", "triage") if r[k] is None]
+        elif r["triage"] is not None or r["triage_when"]:
+            out.add(("rules", i, "triage"), "only red flags have a triage level")
+        for key in need:
+            out.add(("rules", i, "id"), f"a {r['kind'].replace('_', ' ')} needs '{key}'")
+        if not r["cases"]["fires"]:
+            out.add(("rules", i, "cases"), "needs at least one 'fires' case")
+        if not r["cases"]["does_not_fire"]:
+            out.add(("rules", i, "cases"), "needs at least one 'does_not_fire' case")
+
+
+def _check_conditions(doc: dict, data: dict, out: _Collector) -> None:
+    from .knowledge import build
+
+    try:
+        kb_questions = build(_without_conditions(data), out.name, "").question_by_id
+    except Exception as error:
+        out.add((), f"cannot build the questions: {error}")
+        return
+    classes = list(data["medicine_classes"])
+
+    def check(path: tuple, rule: str | None) -> None:
+        node: Any = doc
+        for key in path:
+            node = node[key]
+        try:
+            parse(node, kb_questions, classes)
+        except ConditionProblem as problem:
+            out.add_at(problem.container if problem.container is not None else node,
+                       problem.key, problem.message, rule)  # fmt: skip
+
+    for i, q in enumerate(data["questions"]):
+        if q["applies_when"] is not None:
+            check(("questions", i, "applies_when"), None)
+    for i, tip in enumerate(data["self_care"]):
+        if tip["unless"] is not None:
+            check(("self_care", i, "unless"), None)
+    for i, r in enumerate(data["rules"]):
+        if r["when"] is not None:
+            check(("rules", i, "when"), r["id"])
+        for j, _ in enumerate(r["triage_when"]):
+            check(("rules", i, "triage_when", j, "when"), r["id"])
+
+
+def _without_conditions(data: dict) -> dict:
+    """A copy whose conditions are dropped, to build the questions before checking conditions."""
+    stripped = dict(data)
+    stripped["questions"] = [{**q, "applies_when": None} for q in data["questions"]]
+    stripped["self_care"] = [{**t, "unless": None} for t in data["self_care"]]
+    stripped["rules"] = [{**r, "when": None, "triage_when": []} for r in data["rules"]]
+    return stripped
+
+
+def _check_cases_and_safety(data: dict, out: _Collector) -> None:
+    from .answers import normalise
+    from .knowledge import build
+    from .safety import check_knowledge
+
+    kb = build(data, out.name, "")
+    for i, rule in enumerate(data["rules"]):
+        for kind in ("fires", "does_not_fire"):
+            for j, case in enumerate(rule["cases"][kind]):
+                try:
+                    answers = normalise(case, kb)
+                except AnswersError as error:
+                    out.add(("rules", i, "cases", kind, j), f"case: {error}")
+                    continue
+                if "age" not in answers.values:
+                    out.add(("rules", i, "cases", kind, j), "case: every case answers 'age'")
+    for where, rule_id, message in check_knowledge(kb):
+        out.add(where, message, rule_id)

@@ -1,0 +1,160 @@
+"""The pydantic models of rules.yaml: the shape of every section and field.
+
+Imported only when a rules file is validated (a cache miss, `cramps rules validate`) or a
+schema is printed, because defining pydantic models costs tens of milliseconds at start-up.
+Cross-references (ids, question names, values in conditions) are checked by rules_checks.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .contract import EVIDENCE_LEVELS, RED_FLAG_TRIAGE_LEVELS, TRIAGE_LEVELS
+
+Evidence = Literal[EVIDENCE_LEVELS]  # type: ignore[valid-type]
+TriageLevel = Literal[TRIAGE_LEVELS]  # type: ignore[valid-type]
+RedFlagLevel = Literal[RED_FLAG_TRIAGE_LEVELS]  # type: ignore[valid-type]
+Id = str
+References = list[str]
+ConditionData = dict[str, Any]
+AnswersData = dict[str, Any]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (a misspelled `severty:` must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class TriageSummary(Strict):
+    summary: str = Field(min_length=1)
+
+
+class Children(Strict):
+    under_age: int = Field(ge=1, le=18)
+    see_doctor: Id
+
+
+class MedicineClassSpec(Strict):
+    label: str
+    evidence: Literal["strong", "moderate", "weak", "reported"]
+    cramp_associated: bool
+    references: References = Field(min_length=1)
+
+
+class MedicineSpec(Strict):
+    generic: str = Field(min_length=2)
+    classes: list[Id]
+    brands: list[str] = []
+    aliases: list[str] = []
+
+
+class CombinationSpec(Strict):
+    name: str = Field(min_length=2)
+    generics: list[str] = Field(min_length=2)
+    aliases: list[str] = []
+
+
+class MatchingSpec(Strict):
+    ignore_words: list[str] = []
+    fuzzy_min_length: int = Field(ge=3, le=30)
+    fuzzy_min_score: float = Field(ge=50, le=100)
+
+
+class ChoiceSpec(Strict):
+    value: str | int
+    label: str
+
+
+class QuestionSpec(Strict):
+    id: Id
+    type: Literal["integer", "number", "boolean", "choice", "multi_choice", "medicines"]
+    prompt: str = Field(min_length=1)
+    help: str = ""
+    flag: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    choices: list[ChoiceSpec] = []
+    min: float | None = None
+    max: float | None = None
+    exclusive_min: bool = False
+    required: bool = False
+    warning_signs: bool = False
+    applies_when: ConditionData | None = None
+    drink_units: dict[str, float] = {}
+
+
+class TipSpec(Strict):
+    id: Id
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    evidence: Evidence
+    safe_with_red_flags: bool = False
+    unless: ConditionData | None = None
+    references: References = Field(min_length=1)
+
+
+class TextItemSpec(Strict):
+    id: Id
+    text: str = Field(min_length=1)
+    references: References = Field(min_length=1)
+
+
+class GeneralSpec(Strict):
+    self_care: list[Id] = []
+    cautions: list[Id] = []
+    see_doctor: list[Id] = []
+
+
+class TriageWhen(Strict):
+    level: RedFlagLevel
+    when: ConditionData
+
+
+class CasesSpec(Strict):
+    fires: list[AnswersData] = []
+    does_not_fire: list[AnswersData] = []
+
+
+class RuleSpec(Strict):
+    id: Id
+    kind: Literal["cause", "red_flag", "advice"]
+    title: str = Field(min_length=1)
+    explanation: str | None = None
+    advice: str | None = None
+    when: ConditionData | None = None
+    fallback: bool = False
+    likelihood: Literal["likely", "possible"] | None = None
+    score: float | None = Field(default=None, ge=0, le=1)
+    calls_for_doctor: bool = False
+    triage: RedFlagLevel | None = None
+    triage_when: list[TriageWhen] = []
+    self_care: list[Id] = []
+    cautions: list[Id] = []
+    see_doctor: list[Id] = []
+    tests: list[Id] = []
+    references: References = []
+    cases: CasesSpec = CasesSpec()
+
+
+class RulesFile(Strict):
+    """The whole of rules.yaml."""
+
+    format: Literal[1]
+    version: str = Field(min_length=1)
+    disclaimer: str = Field(min_length=1)
+    emergency_numbers: str = Field(min_length=1)
+    triage_levels: dict[TriageLevel, TriageSummary]
+    children: Children
+    references: dict[str, str]
+    medicine_classes: dict[Id, MedicineClassSpec]
+    medicines: list[MedicineSpec]
+    combinations: list[CombinationSpec] = []
+    medicine_matching: MatchingSpec
+    questions: list[QuestionSpec]
+    tests: dict[Id, str] = {}
+    self_care: list[TipSpec] = []
+    cautions: list[TextItemSpec] = []
+    see_doctor: list[TextItemSpec] = []
+    general: GeneralSpec = GeneralSpec()
+    rules: list[RuleSpec]

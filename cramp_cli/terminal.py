@@ -1,0 +1,62 @@
+"""What kind of terminal we are talking to, asked safely.
+
+Under CI standard input may be closed (`sys.stdin` is None) and any stream may be replaced by
+an object without `isatty`, so every question about the terminal goes through here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, Any
+
+
+def is_tty(stream: IO[Any] | None) -> bool:
+    """True only for a real, open terminal."""
+    if stream is None:
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def env_flag(name: str) -> bool:
+    """An environment switch: set and not empty, 0, false or no."""
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def can_prompt(no_input: bool = False) -> bool:
+    """Whether we may ask questions: a terminal on stdin and stderr, and nobody said not to.
+
+    Prompts are drawn on standard error, so that is the terminal that must be real; `TERM=dumb`
+    terminals (Emacs shells) cannot draw prompt_toolkit's widgets.
+    """
+    if no_input or env_flag("CRAMPS_NO_INPUT"):
+        return False
+    if os.environ.get("TERM", "") in ("dumb", "unknown"):
+        return False
+    return is_tty(sys.stdin) and is_tty(sys.stderr)
+
+
+def colour_wanted(no_color: bool, stream: IO[Any] | None) -> bool:
+    """Colour only on a terminal, never with --no-color, NO_COLOR or CRAMPS_NO_COLOR."""
+    if no_color or os.environ.get("NO_COLOR") or env_flag("CRAMPS_NO_COLOR"):
+        return False
+    return is_tty(stream)
+
+
+def rich_console(*, stderr: bool = False, no_color: bool = False) -> Any:
+    """A rich Console on stdout or stderr that honours the colour rules above."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    colour = colour_wanted(no_color, stream)
+    return Console(
+        file=stream,
+        no_color=not colour,
+        color_system="auto" if colour else None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )

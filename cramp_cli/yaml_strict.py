@@ -1,0 +1,128 @@
+"""A strict, safe YAML loader that remembers where every value came from.
+
+rules.yaml is edited by people, so mistakes must be reported as `file:line:col`. PyYAML's
+defaults are too forgiving for that job: duplicate keys silently keep the last value and
+aliases can expand exponentially. This loader rejects both, uses the C parser when it is
+available, and returns dicts and lists that carry the marks of their keys and items.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+import yaml
+
+try:  # the C parser is several times faster on large files
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+Mark = tuple[int, int]  # 1-based line and column
+
+
+class MarkedDict(dict):
+    """A dict that knows the line and column of itself and of each key."""
+
+    __slots__ = ("key_marks", "start")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.key_marks: dict[Any, Mark] = {}
+        self.start: Mark = (1, 1)
+
+
+class MarkedList(list):
+    """A list that knows the line and column of itself and of each item."""
+
+    __slots__ = ("item_marks", "start")
+
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        self.item_marks: list[Mark] = []
+        self.start: Mark = (1, 1)
+
+
+class YamlProblem(Exception):
+    """A YAML error with a 1-based position."""
+
+    def __init__(self, message: str, line: int | None, column: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """SafeLoader without aliases or duplicate keys, building MarkedDict and MarkedList."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise YamlProblem("aliases are not allowed", *_mark(node))
+        return super().construct_object(node, deep=deep)
+
+    def construct_marked_mapping(self, node: yaml.MappingNode) -> MarkedDict:
+        result = MarkedDict()
+        result.start = _mark(node)
+        yield result
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                raise YamlProblem("keys must be plain words", *_mark(key_node))
+            if key in result:
+                raise YamlProblem(f"duplicate key '{key}'", *_mark(key_node))
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_marks[key] = _mark(key_node)
+
+    def construct_marked_sequence(self, node: yaml.SequenceNode) -> MarkedList:
+        result = MarkedList()
+        result.start = _mark(node)
+        yield result
+        for child in node.value:
+            result.append(self.construct_object(child, deep=True))
+            result.item_marks.append(_mark(child))
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_marked_mapping)
+StrictLoader.add_constructor("tag:yaml.org,2002:seq", StrictLoader.construct_marked_sequence)
+# Dates and timestamps stay strings: a date object would not survive JSON.
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_str)
+
+
+def load_strict(text: str | bytes) -> Any:
+    """Parse one YAML document strictly; raise YamlProblem with a 1-based position."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the loader allocates many small objects; collection only slows it here
+    try:
+        return yaml.load(text, Loader=StrictLoader)
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = " ".join(part for part in (error.context, error.problem) if part) or str(error)
+        if mark is None:
+            raise YamlProblem(message, None, None) from None
+        raise YamlProblem(message, mark.line + 1, mark.column + 1) from None
+    except yaml.YAMLError as error:
+        raise YamlProblem(str(error).splitlines()[0], None, None) from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def mark_of(container: Any, key: Any = None) -> Mark | None:
+    """Where `container[key]` (or the container itself) stands in the file, if known."""
+    if key is None:
+        return getattr(container, "start", None)
+    if isinstance(container, MarkedDict):
+        return container.key_marks.get(key, container.start)
+    if isinstance(container, MarkedList) and isinstance(key, int):
+        if 0 <= key < len(container.item_marks):
+            return container.item_marks[key]
+        return container.start
+    return None

@@ -1,0 +1,79 @@
+"""Shared fixtures: the shipped knowledge base, a CLI runner that maps exit codes like the
+installed command does, and an isolated home for caches and the diary."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+RULES = ROOT / "rules.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test gets its own cache and diary folders; nothing touches the real home."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("CRAMPS_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("CRAMPS_HOME", str(home / "data"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("CRAMPS_FORMAT", raising=False)
+    monkeypatch.delenv("CRAMPS_RULES", raising=False)
+    yield home
+
+
+@pytest.fixture(scope="session")
+def kb():
+    from cramp_cli.knowledge import load
+
+    os.environ.setdefault("CRAMPS_NO_CACHE", "")
+    return load()
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run `cramps ARGS` in-process through Typer's CliRunner isolation (stdin not a TTY)."""
+    from cramp_cli.cli import run
+
+    runner = CliRunner()
+    with runner.isolation(input=input, env=env) as (out, err, _):
+        code = run(list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return Result(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+@pytest.fixture
+def cli():
+    return invoke
+
+
+def write_answers(folder: Path, answers: dict[str, Any], name: str = "answers.json") -> Path:
+    path = folder / name
+    path.write_text(json.dumps(answers), encoding="utf-8")
+    return path
+
+
+def assess(kb, answers: dict[str, Any]) -> dict[str, Any]:
+    """The assessment of a raw answers document through the whole engine."""
+    from cramp_cli.answers import normalise
+    from cramp_cli.engine import assess as run_engine
+
+    return run_engine(kb, normalise(answers, kb))
