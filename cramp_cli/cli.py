@@ -59,9 +59,11 @@ def main(
     """A symptom checker for nocturnal leg cramps. Not a diagnosis."""
 
 
+# --- commands: one line (or two) per command module; keep this block in this order ---
 app.command(
     name="check", help=check_command.HELP, epilog=check_command.EPILOG, no_args_is_help=False
 )(check_command.check)
+# --- end of commands ---
 
 
 def run(argv: list[str]) -> int:
