@@ -95,9 +95,7 @@ def run(argv: list[str]) -> int:
         from typer._click.exceptions import ClickException
 
         if isinstance(error, ClickException):
-            message = error.format_message().replace("\n", " ")
-            say(f"cramps: error: {message} (see 'cramps --help')")
-            return error.exit_code if error.exit_code else EXIT_USAGE
+            return _usage_error(error)
         if os.environ.get("CRAMPS_DEBUG"):
             traceback.print_exc()
         say(f"cramps: internal error: {type(error).__name__}: {error} "
@@ -106,6 +104,20 @@ def run(argv: list[str]) -> int:
     if code == EXIT_INTERRUPTED:
         say("Interrupted.")
     return code
+
+
+def _usage_error(error: Exception) -> int:
+    """One line for a usage error, naming the help of the command it came from.
+
+    Asking for no command at all already printed the help: nothing more to say.
+    """
+    if type(error).__name__ == "NoArgsIsHelpError":
+        return EXIT_USAGE
+    message = error.format_message().replace("\n", " ")  # type: ignore[attr-defined]
+    ctx = getattr(error, "ctx", None)
+    where = ctx.command_path if ctx is not None and ctx.command_path else "cramps"
+    say(f"cramps: error: {message} (see '{where} --help')")
+    return getattr(error, "exit_code", None) or EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -57,7 +57,7 @@ def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = No
         code = run(list(args))
         sys.stdout.flush()
         sys.stderr.flush()
-    return Result(code, out.getvalue().decode(), err.getvalue().decode())
+        return Result(code, out.getvalue().decode(), err.getvalue().decode())
 
 
 @pytest.fixture

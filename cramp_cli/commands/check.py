@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -199,13 +198,11 @@ def show(doc: dict[str, Any], output_format: Format, no_color: bool, kb: Knowled
 
         write_stdout(render(doc, kb.tests))
     else:
-        from ..output import OutputClosed, silence_stdout
         from ..render.text import render as render_text
         from ..terminal import rich_console
 
-        try:
-            render_text(rich_console(no_color=no_color), doc, kb.tests)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            silence_stdout()
-            raise OutputClosed("output closed") from None
+        console = rich_console(no_color=no_color)
+        with console.capture() as captured:
+            render_text(console, doc, kb.tests)
+        # rich pads wrapped lines to the full width; trailing blanks only get in a reader's way
+        write_stdout("\n".join(line.rstrip(" ") for line in captured.get().split("\n")))

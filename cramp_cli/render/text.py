@@ -1,7 +1,8 @@
 """The assessment for a person at a terminal, through rich.
 
 Nothing is said by colour alone: every level is also written in words (EMERGENCY, URGENT...),
-so the output reads the same with NO_COLOR, --no-color or through a pipe.
+so the output reads the same with NO_COLOR, --no-color or through a pipe. Sources are
+numbered once at the end, so the advice stays readable.
 """
 
 from __future__ import annotations
@@ -16,68 +17,104 @@ _STYLE = {"emergency": "bold white on red", "urgent": "bold red", "routine": "bo
 _BORDER = {"emergency": "red", "urgent": "red", "routine": "yellow", "self_care": "green"}
 
 
+class _Sources:
+    """Numbers each distinct citation the first time it is used."""
+
+    def __init__(self) -> None:
+        self.order: dict[str, int] = {}
+
+    def marks(self, refs: list[str]) -> str:
+        numbers = [self.order.setdefault(ref, len(self.order) + 1) for ref in refs]
+        return " ".join(f"[{n}]" for n in numbers)
+
+
 def render(console: Any, doc: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> None:
-    from rich.markup import escape
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.text import Text
 
+    sources = _Sources()
+
+    def block(text: Text, indent: int = 3) -> None:
+        console.print(Padding(text, (0, 0, 0, indent), expand=False))
+
+    def bullet(text: Text) -> None:
+        """A list item whose wrapped lines hang under its first word."""
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row("-", text)
+        console.print(grid)
+
+    def heading(title: str) -> None:
+        console.print()
+        console.rule(Text(title, style="bold"), align="left")
+
     triage = doc["triage"]
     level = triage["level"]
-    heading = Text(f"{TRIAGE_HEADINGS[level]}", style=_STYLE[level])
-    heading.append(f"\n{triage['summary']}", style="")
-    console.print(Panel(heading, title="Triage", border_style=_BORDER[level], expand=True))
+    head = Text(TRIAGE_HEADINGS[level], style=_STYLE[level])
+    head.append(f"\n{triage['summary']}")
+    console.print(Panel(head, title="Triage", border_style=_BORDER[level]))
 
     for flag in doc["red_flags"]:
         body = Text(flag["advice"])
         if flag["because"]:
             body.append(f"\nBecause: {because(flag['because'])}", style="italic")
-        title = f"RED FLAG - {TRIAGE_HEADINGS[flag['triage']]}: {flag['title']}"
-        console.print(Panel(body, title=escape(title), title_align="left",
+        if flag.get("references"):
+            body.append(f"\nSources: {sources.marks(flag['references'])}", style="dim")
+        title = Text(f"RED FLAG, {TRIAGE_HEADINGS[flag['triage']]}: {flag['title']}",
+                     style=_STYLE[flag["triage"]])  # fmt: skip
+        console.print(Panel(body, title=title, title_align="left",
                             border_style=_BORDER[flag["triage"]]))  # fmt: skip
 
-    console.print()
-    console.rule("Likely contributing causes", align="left")
+    heading("Likely contributing causes")
     for n, cause in enumerate(doc["causes"], 1):
-        console.print(f"[bold]{n}. {escape(cause['title'])}[/bold] "
-                      f"({cause['likelihood']}, score {cause['score']})")  # fmt: skip
-        console.print(f"   {escape(cause['explanation'])}")
+        console.print(Text(f"{n}. ") + Text(cause["title"], style="bold") +
+                      Text(f" ({cause['likelihood']})"))  # fmt: skip
+        body = Text(cause["explanation"])
         if cause["because"]:
-            console.print(f"   [italic]Because:[/italic] {escape(because(cause['because']))}")
+            body.append(f"\nBecause: {because(cause['because'])}", style="italic")
         for drug in cause.get("drugs", []):
-            console.print(f"   Medicine: {escape(drug['input'])} -> {drug['generic']} "
-                          f"({plain(drug['class'])})")  # fmt: skip
-        for ref in cause.get("references", []):
-            console.print(f"   [dim]Source: {escape(ref)}[/dim]")
+            body.append(f"\nMedicine: {drug['input']} -> {drug['generic']} "
+                        f"({plain(drug['class'])})")  # fmt: skip
+        if cause.get("references"):
+            body.append(f"\nSources: {sources.marks(cause['references'])}", style="dim")
+        block(body)
 
-    def section(heading: str, items: list[Mapping[str, Any]]) -> None:
-        if not items:
+    def items(title: str, entries: list[Mapping[str, Any]]) -> None:
+        if not entries:
             return
-        console.print()
-        console.rule(heading, align="left")
-        for item in items:
+        heading(title)
+        for item in entries:
+            line = Text()
             if "title" in item:
-                console.print(f"- [bold]{escape(item['title'])}[/bold] "
-                              f"[evidence: {plain(item['evidence'])}]\n  {escape(item['text'])}",
-                              highlight=False)  # fmt: skip
-            else:
-                console.print(f"- {escape(item['text'])}")
+                line.append(item["title"], style="bold")
+                line.append(f" [evidence: {plain(item['evidence'])}]\n")
+            line.append(item["text"])
+            if item.get("references"):
+                line.append(f" {sources.marks(item['references'])}", style="dim")
+            bullet(line)
 
-    section("Self-care that the evidence supports", doc["self_care"])
-    section("Cautions", doc["cautions"])
-    section("When to see a doctor", doc["see_doctor"])
+    items("Self-care that the evidence supports", doc["self_care"])
+    items("Cautions", doc["cautions"])
+    items("When to see a doctor", doc["see_doctor"])
     if doc["tests_to_discuss"]:
-        console.print()
-        console.rule("Tests to discuss with a doctor", align="left")
+        heading("Tests to discuss with a doctor")
         for test in doc["tests_to_discuss"]:
-            console.print(f"- {escape(test_label(test, labels))}")
+            bullet(Text(test_label(test, labels)))
     if doc["medications"]:
-        console.print()
-        console.rule("Medicines as recognised", align="left")
+        heading("Medicines as recognised")
         for m in doc["medications"]:
-            console.print(f"- {escape(medicine(m))}")
+            bullet(Text(medicine(m)))
     if doc["unanswered"]:
         console.print()
         missing = ", ".join(plain(q) for q in doc["unanswered"])
-        console.print(f"[dim]Not answered: {escape(missing)}[/dim]")
+        console.print(Text(f"Not answered: {missing}", style="dim"))
+    if sources.order:
+        heading("Sources")
+        for ref, n in sources.order.items():
+            block(Text(f"[{n}] {ref}", style="dim"), 0)
     console.print()
-    console.print(f"[italic]{escape(doc['disclaimer'])}[/italic]")
+    console.print(Text(doc["disclaimer"], style="italic"))
