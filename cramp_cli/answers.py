@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .conditions import did_you_mean, plain
@@ -30,13 +29,19 @@ def token(text: str) -> str:
     return _SEPARATORS.sub("_", text.strip().lower()).strip("_")
 
 
-@dataclass
 class Answers:
     """Canonical answers in question order, with what the medicines were recognised as."""
 
-    values: dict[str, Any]
-    medicines: tuple[MedicineMatch, ...] = ()
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = ("medicines", "values", "warnings")
+
+    def __init__(self, values: dict[str, Any], medicines: tuple[MedicineMatch, ...] = (),
+                 warnings: list[str] | None = None):  # fmt: skip
+        self.values = values
+        self.medicines = medicines
+        self.warnings = warnings if warnings is not None else []
+
+    def __repr__(self) -> str:
+        return f"Answers({self.values!r})"
 
     @property
     def answers(self) -> dict[str, Any]:  # the Facts protocol of conditions.py

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Annotated
 
 import typer
@@ -97,6 +96,8 @@ def run(argv: list[str]) -> int:
         if isinstance(error, ClickException):
             return _usage_error(error)
         if os.environ.get("CRAMPS_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         say(f"cramps: internal error: {type(error).__name__}: {error} "
             "(set CRAMPS_DEBUG=1 for details)")  # fmt: skip

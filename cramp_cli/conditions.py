@@ -12,9 +12,7 @@ which become the `because` of causes and red flags.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 Evidence = tuple[tuple[str, Any], ...]
@@ -66,6 +64,8 @@ class ConditionProblem(Exception):
 
 def did_you_mean(word: Any, options: Iterable[Any]) -> str:
     """' (did you mean 'x'?)' for the closest option, or '' when nothing is close."""
+    import difflib
+
     names = [str(o) for o in options]
     close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -81,9 +81,10 @@ def plain(word: Any) -> str:
 # --------------------------------------------------------------------------- the tree
 
 
-@dataclass(frozen=True)
 class Condition:
-    """Base of the condition tree."""
+    """Base of the condition tree (plain classes: they are defined on every start-up)."""
+
+    __slots__ = ()
 
     def compile(self) -> Callable[[Facts], Result]:
         raise NotImplementedError
@@ -104,9 +105,11 @@ def _wrap(node: Condition) -> str:
     return f"({text})" if isinstance(node, All | Any_) else text
 
 
-@dataclass(frozen=True)
 class All(Condition):
-    items: tuple[Condition, ...]
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[Condition, ...]):
+        self.items = items
 
     def compile(self) -> Callable[[Facts], Result]:
         parts = tuple(item.compile() for item in self.items)
@@ -145,9 +148,11 @@ class All(Condition):
         return rows
 
 
-@dataclass(frozen=True)
 class Any_(Condition):
-    items: tuple[Condition, ...]
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[Condition, ...]):
+        self.items = items
 
     def compile(self) -> Callable[[Facts], Result]:
         parts = tuple(item.compile() for item in self.items)
@@ -186,9 +191,11 @@ class Any_(Condition):
         return rows
 
 
-@dataclass(frozen=True)
 class Not(Condition):
-    item: Condition
+    __slots__ = ("item",)
+
+    def __init__(self, item: Condition):
+        self.item = item
 
     def compile(self) -> Callable[[Facts], Result]:
         inner = self.item.compile()
@@ -222,13 +229,15 @@ def _numeric_test(op: str, value: Any) -> Callable[[Any], bool]:
     return lambda answer: low <= answer <= high
 
 
-@dataclass(frozen=True)
 class Test(Condition):
     """One test on one answer: `{question: ID, OP: VALUE}`."""
 
-    question: str
-    op: str
-    value: Any
+    __slots__ = ("op", "question", "value")
+
+    def __init__(self, question: str, op: str, value: Any):
+        self.question = question
+        self.op = op
+        self.value = value
 
     def compile(self) -> Callable[[Facts], Result]:
         question, op, value = self.question, self.op, self.value

@@ -6,7 +6,7 @@ code, so every front end reports a problem the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -46,8 +46,7 @@ class DiaryError(CrampsError):
     exit_code = EXIT_INTERNAL
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a rules file, with where it is."""
 
     file: str

@@ -8,13 +8,12 @@ the cache holds validated data as JSON (never pickle) and a damaged or stale ent
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .conditions import Condition, Facts, Result, parse
@@ -28,14 +27,12 @@ CACHE_FORMAT = 1
 # --------------------------------------------------------------------------- the model
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     value: Any
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     id: str
     type: str
     prompt: str
@@ -49,7 +46,7 @@ class Question:
     warning_signs: bool
     applies_when: Condition | None
     drink_units: Mapping[str, float]
-    applies_check: Callable[[Facts], Result] | None = field(default=None, compare=False)
+    applies_check: Callable[[Facts], Result] | None = None
 
     @property
     def choice_values(self) -> tuple[Any, ...]:
@@ -68,8 +65,7 @@ class Question:
         return self.applies_check(facts)[0] is not False
 
 
-@dataclass(frozen=True, slots=True)
-class Tip:
+class Tip(NamedTuple):
     id: str
     title: str
     text: str
@@ -77,25 +73,22 @@ class Tip:
     safe_with_red_flags: bool
     unless: Condition | None
     references: tuple[str, ...]
-    unless_check: Callable[[Facts], Result] | None = field(default=None, compare=False)
+    unless_check: Callable[[Facts], Result] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TextItem:
+class TextItem(NamedTuple):
     id: str
     text: str
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TriageWhen:
+class TriageWhen(NamedTuple):
     level: str
     when: Condition
-    check: Callable[[Facts], Result] = field(compare=False)
+    check: Callable[[Facts], Result]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     kind: str  # cause | red_flag | advice
     title: str
@@ -115,12 +108,11 @@ class Rule:
     references: tuple[str, ...]
     cases_fire: tuple[Mapping[str, Any], ...]
     cases_quiet: tuple[Mapping[str, Any], ...]
-    check: Callable[[Facts], Result] | None = field(default=None, compare=False)
+    check: Callable[[Facts], Result] | None = None
     drug_classes: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class KnowledgeBase:
+class KnowledgeBase(NamedTuple):
     path: str
     sha256: str
     version: str
@@ -139,11 +131,8 @@ class KnowledgeBase:
     see_doctor: Mapping[str, TextItem]
     general: Mapping[str, tuple[str, ...]]
     rules: tuple[Rule, ...]
-    data: Mapping[str, Any] = field(repr=False, compare=False)
-
-    @property
-    def question_by_id(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions}
+    data: Mapping[str, Any]
+    question_by_id: Mapping[str, Question]
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -217,8 +206,8 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
     for i, q in enumerate(data["questions"]):
         if q["applies_when"] is not None:
             condition = parse(q["applies_when"], by_id, classes)
-            questions[i] = _replace(questions[i], applies_when=condition,
-                                    applies_check=condition.compile())  # fmt: skip
+            questions[i] = questions[i]._replace(applies_when=condition,
+                                                 applies_check=condition.compile())
     by_id = {q.id: q for q in questions}
 
     def cond(raw: Any) -> Condition | None:
@@ -274,16 +263,20 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
         general={k: tuple(v) for k, v in data["general"].items()},
         rules=tuple(rules),
         data=data,
+        question_by_id={q.id: q for q in questions},
     )  # fmt: skip
 
 
-def _replace(obj: Any, **changes: Any) -> Any:
-    from dataclasses import replace
-
-    return replace(obj, **changes)
-
-
 # --------------------------------------------------------------------------- loading
+
+
+def _sha256(raw: bytes) -> str:
+    """The file's sha256; the built-in module imports in a fraction of hashlib's time."""
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - other interpreters
+        from hashlib import sha256
+    return sha256(raw).hexdigest()
 
 
 def default_rules_path() -> Path:
@@ -301,6 +294,10 @@ def _cache_dir() -> Path | None:
     custom = os.environ.get("CRAMPS_CACHE_DIR")
     if custom:
         return Path(custom)
+    if sys.platform.startswith("linux"):
+        # What platformdirs answers on Linux (the XDG rule), without its import on every run.
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+        return Path(base) / "cramps"
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("cramps", appauthor=False))
@@ -375,7 +372,7 @@ def load(rules: str | Path | None = None, *, max_bytes: int = MAX_RULES_BYTES) -
     path = Path(rules) if rules is not None else default_rules_path()
     name = display_name(path, given)
     raw = read_rules_bytes(path, name, max_bytes)
-    sha256 = hashlib.sha256(raw).hexdigest()
+    sha256 = _sha256(raw)
     cached = _read_cache(sha256)
     if cached is not None:
         try:

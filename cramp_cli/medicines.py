@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 _DOSE = re.compile(
     r"^(\d+([.,]\d+)?(/\d+([.,]\d+)?)*)(mg|mcg|µg|ug|g|ml|units?|iu|%|x)?$", re.IGNORECASE
@@ -31,16 +30,14 @@ def clean(text: str, ignore_words: frozenset[str] = frozenset()) -> str:
     return " ".join(words)
 
 
-@dataclass(frozen=True, slots=True)
-class Component:
+class Component(NamedTuple):
     """One generic medicine inside what the person takes, with its classes."""
 
     generic: str
     classes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class MedicineMatch:
+class MedicineMatch(NamedTuple):
     """What one input string was recognised as."""
 
     input: str
@@ -69,8 +66,7 @@ class MedicineMatch:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     name: str
     kind: str  # exact | brand
     generics: tuple[str, ...]

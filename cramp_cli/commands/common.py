@@ -1,6 +1,4 @@
-"""Options shared by several commands, defined once."""
-
-from __future__ import annotations
+"""Options shared by several commands, defined once (real annotations: see check.py)."""
 
 from enum import StrEnum
 from typing import Annotated
