@@ -1,0 +1,104 @@
+"""Batch mode: JSON Lines in, one assessment per line out, in order, streaming."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import assess
+
+CRAMPS = Path(sys.executable).parent / "cramps"
+LINES = [
+    json.dumps({"age": 40}),
+    "",
+    json.dumps({"age": "forty"}),
+    "{not json",
+    json.dumps({"age": 70, "symptoms": ["one_leg_swollen"]}),
+    json.dumps({"sex": "male"}),
+]
+
+
+def test_one_line_per_input_line_in_order_with_error_lines(cli, tmp_path, kb):
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(LINES) + "\n")
+    result = cli("check", "--batch", str(source))
+    assert result.code == 2  # some lines failed; the others were assessed
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 5  # the blank line is skipped
+    assert out[0] == assess(kb, {"age": 40})
+    assert out[1] == {"line": 3, "error": {"message": "age: must be a whole number from 1 to 120, "
+                                                      "not 'forty'"}}  # fmt: skip
+    assert out[2]["line"] == 4 and "not valid JSON" in out[2]["error"]["message"]
+    assert out[3]["red_flags"][0]["id"] == "possible_dvt"
+    assert out[4] == {"line": 6, "error": {"message": "missing required answers: age"}}
+    assert result.stderr.strip().endswith("2 assessed, 3 errors")
+
+
+def test_each_output_line_is_compact_json(cli, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"age": 40}) + "\n" + json.dumps({"age": 50}) + "\n")
+    result = cli("check", "--batch", str(source))
+    assert result.code == 0
+    lines = result.stdout.split("\n")
+    assert lines[-1] == "" and len(lines) == 3
+    assert all(", " not in line[:60] and line.startswith('{"schema_version":1,')
+               for line in lines[:2])  # fmt: skip
+    assert result.stderr.strip() == "2 assessed, 0 errors"
+
+
+def test_batch_from_standard_input(cli):
+    result = cli("check", "--batch", "-", input=json.dumps({"age": 33}) + "\n")
+    assert result.code == 0
+    assert json.loads(result.stdout)["answers"] == {"age": 33}
+
+
+def test_batch_takes_no_answers_flags_or_other_format(cli, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"age": 40}) + "\n")
+    for extra in (["--answers", str(source)], ["--age", "40"], ["--format", "text"]):
+        result = cli("check", "--batch", str(source), *extra)
+        assert result.code == 2, extra
+        assert result.stdout == ""
+        assert "--batch" in result.stderr
+    assert cli("check", "--batch", str(source), "--format", "json").code == 0
+    assert cli("check", "--batch", str(tmp_path / "missing.jsonl")).code == 2
+
+
+def _child_env() -> dict[str, str]:
+    return {**os.environ, "CRAMPS_NO_CACHE": "1"}
+
+
+def test_results_stream_before_the_input_ends():
+    """The first assessment arrives while the writer still holds the input open."""
+    child = subprocess.Popen([str(CRAMPS), "check", "--batch", "-"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=_child_env())  # fmt: skip
+    try:
+        child.stdin.write(json.dumps({"age": 61}) + "\n")
+        child.stdin.flush()
+        first = json.loads(child.stdout.readline())  # blocks until the child writes it
+        assert first["answers"] == {"age": 61}
+        child.stdin.write(json.dumps({"age": 62}) + "\n")
+        child.stdin.close()
+        second = json.loads(child.stdout.readline())
+        assert second["answers"] == {"age": 62}
+        assert child.wait(timeout=60) == 0
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path):
+    source = tmp_path / "many.jsonl"
+    source.write_text((json.dumps({"age": 44}) + "\n") * 3000)
+    child = subprocess.Popen([str(CRAMPS), "check", "--batch", str(source)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=_child_env())  # fmt: skip
+    child.stdout.readline()
+    child.stdout.close()  # like `| head -n 1`
+    assert child.wait(timeout=120) == 0
+    assert b"Traceback" not in child.stderr.read()
+    child.stderr.close()
