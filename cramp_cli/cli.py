@@ -14,8 +14,11 @@ from typing import Annotated
 
 import typer
 
-from . import __version__
 from .commands import check as check_command
+from .commands import medicines as medicines_command
+from .commands import rules as rules_command
+from .commands import schema as schema_command
+from .commands import why as why_command
 from .commands.common import EXIT_CODES_HELP
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CrampsError, RulesError
 from .output import OutputClosed, say
@@ -31,19 +34,10 @@ app = typer.Typer(
 )
 
 
-def version_text() -> str:
-    """`cramps 1.0.0 (knowledge base 2026.11)`; the knowledge base part only when it loads."""
-    try:
-        from .knowledge import load
-
-        return f"cramps {__version__} (knowledge base {load().version})"
-    except CrampsError:
-        return f"cramps {__version__} (knowledge base: invalid)"
-
-
 def _version(value: bool) -> None:
     if value:
         from .output import write_stdout
+        from .version import version_text
 
         write_stdout(version_text() + "\n")
         raise typer.Exit()
@@ -62,6 +56,17 @@ def main(
 app.command(
     name="check", help=check_command.HELP, epilog=check_command.EPILOG, no_args_is_help=False
 )(check_command.check)
+app.add_typer(rules_command.app, name="rules")
+app.command(name="why", help=why_command.HELP, epilog=why_command.EPILOG)(why_command.why)
+app.command(name="schema", help=schema_command.HELP, epilog=schema_command.EPILOG)(
+    schema_command.schema
+)
+app.command(name="medicines", help=medicines_command.HELP, epilog=medicines_command.EPILOG)(
+    medicines_command.medicines
+)
+from .commands.diary_options import register as register_diary  # noqa: E402 (log ... forget)
+
+register_diary(app)
 # --- end of commands ---
 
 
