@@ -266,7 +266,9 @@ class Test(Condition):
                 answer = facts.answers.get(question)
                 if answer is None:
                     return None, ()
-                hits = tuple((question, item) for item in answer if item in wanted)
+                if not answer:
+                    return False, ()
+                hits = tuple([(question, item) for item in answer if item in wanted])
                 return bool(hits), hits
 
             return contains_any

@@ -69,7 +69,7 @@ def assess(kb: KnowledgeBase, answers: Answers) -> dict[str, Any]:
             red_flags.append((rule, {
                 "id": rule.id, "title": rule.title, "advice": rule.advice,
                 "triage": _red_flag_level(rule, answers), "because": _because(evidence),
-                "references": kb.cite(rule.references),
+                "references": kb.citations[rule.id],
             }))  # fmt: skip
         elif rule.kind == "cause":
             causes.append((rule, _cause(kb, rule, evidence, answers)))
@@ -98,8 +98,8 @@ def assess(kb: KnowledgeBase, answers: Answers) -> dict[str, Any]:
         "red_flags": [item for _, item in red_flags],
         "causes": [item for _, item in causes],
         "self_care": self_care,
-        "cautions": [_text_item(kb, kb.cautions[i]) for i in _unique(cautions)],
-        "see_doctor": [_text_item(kb, kb.see_doctor[i]) for i in _unique(see_doctor)],
+        "cautions": [dict(kb.item_json["cautions"][i]) for i in _unique(cautions)],
+        "see_doctor": [dict(kb.item_json["see_doctor"][i]) for i in _unique(see_doctor)],
         "tests_to_discuss": _unique(t for r in contributing for t in r.tests),
         "unanswered": unanswered(answers, kb),
         "disclaimer": kb.disclaimer,
@@ -113,7 +113,7 @@ def _cause(
         "id": rule.id, "title": rule.title, "likelihood": rule.likelihood, "score": rule.score,
         "explanation": rule.explanation, "because": _because(evidence),
         "drugs": _drugs(rule, answers) if rule.drug_classes else [],
-        "references": kb.cite(rule.references),
+        "references": kb.citations[rule.id],
     }  # fmt: skip
 
 
@@ -148,12 +148,6 @@ def _self_care(
             continue
         if tip.unless_check is not None and tip.unless_check(answers)[0] is True:
             continue
-        tips.append({
-            "id": tip.id, "title": tip.title, "text": tip.text, "evidence": tip.evidence,
-            "references": kb.cite(tip.references),
-        })  # fmt: skip
+        tips.append(dict(kb.item_json["self_care"][tip.id]))
     return tips
 
-
-def _text_item(kb: KnowledgeBase, item: Any) -> dict[str, Any]:
-    return {"id": item.id, "text": item.text, "references": kb.cite(item.references)}

@@ -133,6 +133,9 @@ class KnowledgeBase(NamedTuple):
     rules: tuple[Rule, ...]
     data: Mapping[str, Any]
     question_by_id: Mapping[str, Question]
+    # The fixed parts of the assessment, built once so each assessment only assembles them.
+    item_json: Mapping[str, Mapping[str, dict[str, Any]]]
+    citations: Mapping[str, list[str]]
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -264,7 +267,27 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
         rules=tuple(rules),
         data=data,
         question_by_id={q.id: q for q in questions},
+        item_json=_item_json(data),
+        citations={r["id"]: [data["references"][k] for k in r["references"]]
+                   for r in data["rules"]},
     )  # fmt: skip
+
+
+def _item_json(data: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Self-care, cautions and see-doctor items exactly as the assessment shows them."""
+    refs = data["references"]
+    items: dict[str, dict[str, dict[str, Any]]] = {"self_care": {}, "cautions": {},
+                                                   "see_doctor": {}}  # fmt: skip
+    for tip in data["self_care"]:
+        items["self_care"][tip["id"]] = {
+            "id": tip["id"], "title": tip["title"], "text": tip["text"],
+            "evidence": tip["evidence"], "references": [refs[k] for k in tip["references"]],
+        }  # fmt: skip
+    for section in ("cautions", "see_doctor"):
+        for item in data[section]:
+            items[section][item["id"]] = {"id": item["id"], "text": item["text"],
+                                          "references": [refs[k] for k in item["references"]]}
+    return items  # fmt: skip
 
 
 # --------------------------------------------------------------------------- loading
