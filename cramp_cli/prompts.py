@@ -26,7 +26,8 @@ class Prompter(Protocol):
 
     def checkbox(self, message: str, choices: Sequence[tuple[str, Any]], *,
                  validate: Callable[[list[Any]], bool | str] | None = None,
-                 instruction: str | None = None) -> list[Any]: ...  # fmt: skip
+                 instruction: str | None = None,
+                 checked: Sequence[Any] = ()) -> list[Any]: ...  # fmt: skip
 
     def confirm(self, message: str, *, default: bool = True) -> bool: ...
 
@@ -51,12 +52,15 @@ class QuestionaryPrompter:
         return io
 
     @staticmethod
-    def _choices(choices: Sequence[tuple[str, Any]]) -> tuple[list[Any], dict[int, Any]]:
+    def _choices(choices: Sequence[tuple[str, Any]],
+                 checked: Sequence[Any] = ()) -> tuple[list[Any], dict[int, Any]]:  # fmt: skip
         """questionary turns a None value into the title, so values travel as indexes."""
         import questionary
 
         values = {i: value for i, (_, value) in enumerate(choices)}
-        return [questionary.Choice(title, value=i) for i, (title, _) in enumerate(choices)], values
+        options = [questionary.Choice(title, value=i, checked=value in checked)
+                   for i, (title, value) in enumerate(choices)]  # fmt: skip
+        return options, values
 
     def text(self, message: str, *, validate: Validator | None = None, default: str = "",
              instruction: str | None = None) -> str:  # fmt: skip
@@ -78,10 +82,12 @@ class QuestionaryPrompter:
 
     def checkbox(self, message: str, choices: Sequence[tuple[str, Any]], *,
                  validate: Callable[[list[Any]], bool | str] | None = None,
-                 instruction: str | None = None) -> list[Any]:  # fmt: skip
+                 instruction: str | None = None,
+                 checked: Sequence[Any] = ()) -> list[Any]:  # fmt: skip
+        """`checked`: values ticked at the start (an answer being changed keeps its choices)."""
         import questionary
 
-        options, values = self._choices(choices)
+        options, values = self._choices(choices, checked)
 
         def check(picked: list[int]) -> bool | str:
             return True if validate is None else validate([values[i] for i in picked])
