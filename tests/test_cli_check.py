@@ -238,3 +238,12 @@ def test_help_lists_examples_and_exit_codes(cli):
     assert result.code == 0
     assert "cramps check --answers a.json --format json | jq .triage.level" in result.stdout
     assert "130 interrupted" in result.stdout
+
+
+def test_urgent_advice_is_repeated_at_the_end_of_a_long_text_page(cli):
+    text = cli("check", "--age", "40", "--symptom", "breathless_or_chest_pain").stdout
+    tail = text.strip().splitlines()[-6:]
+    assert any("EMERGENCY" in line for line in tail)
+    assert "999" in "\n".join(tail)
+    calm = cli("check", "--age", "40").stdout.strip().splitlines()[-3:]
+    assert not any("SELF-CARE" in line for line in calm)

@@ -118,3 +118,8 @@ def render(console: Any, doc: Mapping[str, Any], labels: Mapping[str, str] | Non
             block(Text(f"[{n}] {ref}", style="dim"), 0)
     console.print()
     console.print(Text(doc["disclaimer"], style="italic"))
+    if level in ("emergency", "urgent"):
+        # A terminal shows the end of a long page: say the most important thing there too.
+        reminder = Text(f"{TRIAGE_HEADINGS[level]}: ", style=_STYLE[level])
+        reminder.append(f"{triage['summary']} (red flags at the top)")
+        console.print(Panel(reminder, border_style=_BORDER[level]))
