@@ -172,7 +172,7 @@ def _check_references(data: dict, out: _Collector) -> None:
     for i, rule in enumerate(data["rules"]):
         refs(("rules", i, "references"), rule["references"])
         if not rule["references"]:
-            out.add(("rules", i, "id"), "a rule needs at least one reference")
+            out.add(("rules", i, "references"), "a rule needs at least one reference")
 
 
 def _check_contract(data: dict, out: _Collector) -> None:

@@ -80,6 +80,11 @@ def _texts(kb: KnowledgeBase) -> Iterator[tuple[Where, str | None, str]]:
     yield ("disclaimer",), None, kb.disclaimer
 
 
+def _field(where: Where, tip: Any, pattern: re.Pattern[str]) -> Where:
+    """The tip's field that holds the match (title or text), so the line is the one to edit."""
+    return (*where, "title" if pattern.search(tip.title) else "text")
+
+
 def check_knowledge(kb: KnowledgeBase) -> list[tuple[Where, str | None, str]]:
     """Every breach of contract section 3 in a knowledge base: (where, rule id, message)."""
     from .answers import normalise
@@ -88,15 +93,16 @@ def check_knowledge(kb: KnowledgeBase) -> list[tuple[Where, str | None, str]]:
     for i, tip in enumerate(kb.self_care.values()):
         where, text = ("self_care", i), f"{tip.title}. {tip.text}"
         if QUININE.search(text):
-            problems.append((where, None, f"self-care '{tip.id}' mentions quinine or tonic "
-                             "water; quinine is never self-care"))  # fmt: skip
+            problems.append((_field(where, tip, QUININE), None, f"self-care '{tip.id}' mentions "
+                             "quinine or tonic water; quinine is never self-care"))  # fmt: skip
         for key in tip.references:
             if QUININE.search(kb.references.get(key, "")):
                 problems.append((where, None, f"self-care '{tip.id}' cites '{key}', whose "
                                  "citation mentions quinine; cite it without that"))  # fmt: skip
         if MORE_WATER.search(text):
-            problems.append((where, None, f"self-care '{tip.id}' speaks of drinking plenty, "
-                             "lots, more or extra water; put warnings in cautions"))  # fmt: skip
+            problems.append((_field(where, tip, MORE_WATER), None, f"self-care '{tip.id}' speaks "
+                             "of drinking plenty, lots, more or extra water; put warnings in "
+                             "cautions"))  # fmt: skip
         probes = []
         if NSAID.search(text):
             probes.append(("pregnancy", PREGNANCY_PROBE))

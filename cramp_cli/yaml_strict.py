@@ -58,13 +58,26 @@ def _mark(node: yaml.Node) -> Mark:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class _AliasProblem(YamlProblem):
+    """An alias was used; the composer has lost where, so load_strict looks it up again."""
+
+
 class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader without aliases or duplicate keys, building MarkedDict and MarkedList."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise YamlProblem("aliases are not allowed", *_mark(node))
+            raise _AliasProblem("aliases are not allowed", *_mark(node))
         return super().construct_object(node, deep=deep)
+
+    def construct_strict_bool(self, node: yaml.ScalarNode) -> bool:
+        """Only true and false: YAML 1.1 also reads yes/no/on/off as booleans, silently."""
+        if node.value.lower() not in ("true", "false"):
+            raise YamlProblem(
+                f"write true or false, not '{node.value}' (quote it if you mean the word)",
+                *_mark(node),
+            )
+        return bool(self.construct_yaml_bool(node))
 
     def construct_marked_mapping(self, node: yaml.MappingNode) -> MarkedDict:
         result = MarkedDict()
@@ -90,6 +103,7 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_marked_mapping)
 StrictLoader.add_constructor("tag:yaml.org,2002:seq", StrictLoader.construct_marked_sequence)
+StrictLoader.add_constructor("tag:yaml.org,2002:bool", StrictLoader.construct_strict_bool)
 # Dates and timestamps stay strings: a date object would not survive JSON.
 StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_str)
 
@@ -100,6 +114,8 @@ def load_strict(text: str | bytes) -> Any:
     gc.disable()  # the loader allocates many small objects; collection only slows it here
     try:
         return yaml.load(text, Loader=StrictLoader)
+    except _AliasProblem as problem:
+        raise YamlProblem(problem.message, *_first_alias(text, problem)) from None
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as error:
@@ -113,6 +129,14 @@ def load_strict(text: str | bytes) -> Any:
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def _first_alias(text: str | bytes, problem: YamlProblem) -> tuple[int | None, int | None]:
+    """Where the first alias (`*name`) stands; the anchor's place if none is found."""
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1, event.start_mark.column + 1
+    return problem.line, problem.column
 
 
 def mark_of(container: Any, key: Any = None) -> Mark | None:

@@ -7,7 +7,8 @@ import typer
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 done (the triage level is in the output, not the exit code); "
-    "1 internal error; 2 bad usage or bad answers; 3 invalid rules file; "
+    "1 internal error, or a failing example case in cramps rules test; "
+    "2 bad usage or bad answers; 3 invalid rules file; "
     "4 answers missing with no terminal to ask; 130 interrupted."
 )
 

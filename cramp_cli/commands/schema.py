@@ -1,0 +1,45 @@
+"""`cramps schema answers | assessment`: the JSON Schema (draft 2020-12) of each document.
+
+Printed from the same pydantic models the tests hold the program to (cramp_cli/schemas.py),
+so the schema cannot drift from the code. Plain JSON on standard output, never through rich.
+
+No `from __future__ import annotations` (see check.py).
+"""
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from .common import EXIT_CODES_HELP, RulesOption, load_knowledge
+from .rules import write_json
+
+HELP = (
+    "Print the JSON Schema (draft 2020-12) of the answers cramps reads or of the assessment "
+    "it writes (contract sections 1 and 2). The answers schema describes canonical answers "
+    "for the knowledge base in use (--rules)."
+)
+EPILOG = (
+    "Examples:\n\n"
+    "  cramps schema answers > answers.schema.json\n\n"
+    "  cramps schema assessment | jq '.properties | keys'\n\n" + EXIT_CODES_HELP
+)
+
+
+class Document(StrEnum):
+    answers = "answers"
+    assessment = "assessment"
+
+
+def schema(
+    document: Annotated[Document, typer.Argument(
+        case_sensitive=False, help="answers (input) or assessment (output).")],
+    rules: RulesOption = None,
+) -> None:  # fmt: skip
+    # The knowledge base is loaded for both documents: an invalid --rules file stops every
+    # command with exit 3, and the answers schema is built from its questions.
+    kb = load_knowledge(rules)
+    from ..schemas import Assessment, answers_model, json_schema
+
+    model = answers_model(kb) if document is Document.answers else Assessment
+    write_json(json_schema(model))

@@ -1,0 +1,201 @@
+"""The pydantic models of the two public documents, and their JSON Schemas (draft 2020-12).
+
+The answers model is built from the questions of the knowledge base in use, so the schema
+`cramps schema answers` prints is the same model the tests hold `answers.normalise` to: it
+describes canonical answers (ids as written in the contract, JSON numbers and booleans, choice
+values exactly as declared). The assessment model is written by hand to match contract
+section 2 key for key, because it is the contract with scripts and must not follow the code.
+
+Imported only by `cramps schema` and the tests: defining pydantic models costs start-up time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from . import contract
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeBase, Question
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def _number_field(question: Question) -> Any:
+    """int or float with the question's bounds (exclusive_min becomes `gt`)."""
+    bounds: dict[str, float] = {}
+    if question.min is not None:
+        bounds["gt" if question.exclusive_min else "ge"] = _whole(question.min)
+    if question.max is not None:
+        bounds["le"] = _whole(question.max)
+    base: Any = int if question.type == "integer" else float
+    return Annotated[base, Field(**bounds)]
+
+
+def _whole(bound: float) -> float:
+    """1.0 -> 1, so the schema of an integer question reads `"minimum": 1`."""
+    return int(bound) if float(bound).is_integer() else bound
+
+
+def _answer_type(question: Question) -> Any:
+    """The Python type of one canonical answer, from the question's declared type."""
+    if question.type in ("integer", "number"):
+        return _number_field(question)
+    if question.type == "boolean":
+        return bool
+    if question.type == "medicines":
+        return list[str]
+    values = Literal[question.choice_values]  # type: ignore[valid-type]
+    return values if question.type == "choice" else list[values]  # type: ignore[valid-type]
+
+
+def _describe(question: Question) -> str:
+    from .answers import describe_allowed
+
+    text = f"{question.prompt} {question.help}".strip()
+    unknown = "required" if question.required else "null means don't know"
+    return f"{text} ({describe_allowed(question)}; {unknown})"
+
+
+def answers_model(kb: KnowledgeBase) -> type[BaseModel]:
+    """The model of a canonical answers document for this knowledge base.
+
+    Every answer but a required one may be null ("don't know", the same as leaving it out);
+    unknown keys are errors, and nothing is coerced ("67" is not a number, "yes" not a boolean).
+    """
+    fields: dict[str, Any] = {}
+    for question in kb.questions:
+        kind = _answer_type(question)
+        if question.required:
+            fields[question.id] = (kind, Field(description=_describe(question)))
+        else:
+            fields[question.id] = (kind | None, Field(None, description=_describe(question)))
+    config = ConfigDict(
+        extra="forbid", strict=True, allow_inf_nan=False, title="cramps answers",
+        json_schema_extra={"description": "Answers to cramps (contract section 1), canonical "
+                           "form: a missing key or null means not answered."},
+    )  # fmt: skip
+    return create_model("Answers", __config__=config, **fields)
+
+
+# --------------------------------------------------------------------------- assessment
+
+
+class _Doc(BaseModel):
+    """Every part of the assessment is closed: a new key is a contract change."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+TriageLevel = Literal[contract.TRIAGE_LEVELS]  # type: ignore[valid-type]
+RedFlagLevel = Literal[contract.RED_FLAG_TRIAGE_LEVELS]  # type: ignore[valid-type]
+CauseId = Literal[contract.CAUSE_IDS]  # type: ignore[valid-type]
+RedFlagId = Literal[contract.RED_FLAG_IDS]  # type: ignore[valid-type]
+QuestionId = Literal[contract.QUESTION_IDS]  # type: ignore[valid-type]
+Evidence = Literal[contract.EVIDENCE_LEVELS]  # type: ignore[valid-type]
+Citations = Annotated[list[str], Field(description="canonical citations")]
+
+
+class Tool(_Doc):
+    name: Literal["cramps"]
+    version: str
+
+
+class KnowledgeBaseInfo(_Doc):
+    version: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the rules file")
+
+
+class MedicationInfo(_Doc):
+    input: str = Field(description="the name as given")
+    generics: list[str]
+    classes: list[str] = Field(description="empty for a medicine not linked to cramps")
+    match: Literal[contract.MATCH_KINDS]  # type: ignore[valid-type]
+
+
+class Because(_Doc):
+    question: QuestionId
+    answer: Any = Field(description="the answer, or for a list the matching element")
+
+
+class Triage(_Doc):
+    level: TriageLevel
+    summary: str
+    because: list[str] = Field(description="the red flags, or else the causes, that set it")
+
+
+class RedFlag(_Doc):
+    id: RedFlagId
+    title: str
+    advice: str
+    triage: RedFlagLevel
+    because: list[Because]
+    references: Citations
+
+
+class Drug(_Doc):
+    input: str
+    generic: str
+    class_: str = Field(alias="class")
+
+
+class Cause(_Doc):
+    id: CauseId
+    title: str
+    likelihood: Literal[contract.LIKELIHOODS]  # type: ignore[valid-type]
+    score: float = Field(ge=0, le=1)
+    explanation: str
+    because: list[Because]
+    drugs: list[Drug]
+    references: Citations
+
+
+class SelfCare(_Doc):
+    id: str
+    title: str
+    text: str
+    evidence: Evidence
+    references: Citations
+
+
+class TextItem(_Doc):
+    id: str
+    text: str
+    references: Citations
+
+
+class Assessment(_Doc):
+    """One assessment (contract section 2): red flags first, then causes and advice."""
+
+    model_config = ConfigDict(title="cramps assessment")
+
+    schema_version: Literal[contract.SCHEMA_VERSION]  # type: ignore[valid-type]
+    tool: Tool
+    knowledge_base: KnowledgeBaseInfo
+    answers: dict[str, Any] = Field(description="the canonical answers (cramps schema answers)")
+    medications: list[MedicationInfo]
+    triage: Triage
+    red_flags: list[RedFlag] = Field(description="every red flag that holds, most serious first")
+    causes: list[Cause] = Field(description="most likely first")
+    self_care: list[SelfCare]
+    cautions: list[TextItem]
+    see_doctor: list[TextItem]
+    tests_to_discuss: list[str]
+    unanswered: list[QuestionId]
+    disclaimer: str
+
+
+ASSESSMENT_KEYS = tuple(Assessment.model_fields)
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON Schema with its draft named first (pydantic emits draft 2020-12)."""
+    return {"$schema": DRAFT, **model.model_json_schema(by_alias=True, mode="validation")}
