@@ -4,7 +4,6 @@ installed command does, and an isolated home for caches and the diary."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +30,13 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture(scope="session")
-def kb():
+def kb(tmp_path_factory: pytest.TempPathFactory):
+    """The shipped knowledge base, loaded once; its cache goes to a temporary folder too."""
     from cramp_cli.knowledge import load
 
-    os.environ.setdefault("CRAMPS_NO_CACHE", "")
-    return load()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRAMPS_CACHE_DIR", str(tmp_path_factory.mktemp("kb-cache")))
+        return load()
 
 
 @dataclass
