@@ -29,6 +29,8 @@ def ids(items):
           "symptoms": ["severe_headache_or_vision_changes"]}, "possible_preeclampsia", "emergency"),
         ({"sex": "female", "age": 30, "pregnant": True, "pregnancy_trimester": 2,
           "symptoms": ["sudden_swelling_face_hands"]}, "possible_preeclampsia", "emergency"),
+        ({"sex": "female", "age": 30, "pregnant": True,
+          "symptoms": ["severe_headache_or_vision_changes"]}, "possible_preeclampsia", "emergency"),
         ({"symptoms": ["dark_urine", "muscle_weakness"]}, "possible_rhabdomyolysis", "emergency"),
         ({"symptoms": ["dark_urine"], "medications": ["Zocor"]},
          "possible_rhabdomyolysis", "emergency"),
