@@ -1,0 +1,120 @@
+"""`cramps report`: the latest saved assessment and the diary, for a doctor."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..errors import UsageError
+from .diary_options import DIARY_EXIT_CODES, WeeksOption, checked
+
+if TYPE_CHECKING:
+    from ..render.report_md import ReportData
+
+HELP = (
+    "Write a report to take to an appointment: the latest assessment saved with "
+    "cramps check --save (red flags first, likely causes, medicines as recognised, tests to "
+    "discuss), the diary's statistics with a chart of nights with cramps per week, and the "
+    "entries.\n\n"
+    "Markdown on standard output, or --out FILE: FILE.md for Markdown, FILE.html for one "
+    "standalone page that prints on one or two sheets. The file is created readable by you "
+    "only."
+)
+EPILOG = (
+    "Examples:\n\n"
+    "  cramps check --save\n\n"
+    "  cramps report --out cramps-report.html\n\n"
+    "  cramps report --weeks 12 > report.md\n\n" + DIARY_EXIT_CODES
+)
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+def report(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write to FILE.md (Markdown) or FILE.html (a page to print) instead of standard "
+            "output.",
+        ),
+    ] = None,
+    weeks: WeeksOption = "8",
+) -> None:
+    """Write a report for a doctor."""
+    kind = "markdown" if out is None else SUFFIXES.get(out.suffix.lower())
+    if kind is None:
+        raise UsageError(f"--out: {str(out)!r} must end in .md or .html")
+    data = gather(checked("--weeks", _parse_weeks, weeks))
+    if data.assessment is None:
+        from ..output import warn
+
+        warn("no saved assessment in the diary; run cramps check --save to include one")
+    if kind == "html":
+        from ..render.report_html import render_html
+
+        text = render_html(data)
+    else:
+        from ..render.report_md import render_markdown
+
+        text = render_markdown(data)
+    if out is None:
+        from ..output import write_stdout
+
+        write_stdout(text)
+    else:
+        _write_private(out, text)
+
+
+def _parse_weeks(text: str) -> int:
+    from ..diary import parse_weeks
+
+    return parse_weeks(text)
+
+
+def gather(weeks: int) -> "ReportData":
+    """Everything the report shows, read once from the diary."""
+    from .. import __version__
+    from ..diary import compute_stats, in_window, latest_assessment, list_entries, local_now
+    from ..render.report_md import ReportData
+
+    now = local_now()
+    entries = list_entries()
+    stats = compute_stats(entries, weeks, now)
+    return ReportData(
+        made_at=now,
+        version=__version__,
+        assessment=latest_assessment(),
+        labels=_test_labels(),
+        stats=stats,
+        entries=in_window(entries, stats),
+    )
+
+
+def _test_labels() -> dict[str, str] | None:
+    """The shipped knowledge base's names for tests; plain ids when it cannot be read."""
+    from ..errors import CrampsError
+
+    try:
+        from ..knowledge import load
+
+        return dict(load().tests)
+    except CrampsError:
+        return None
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write the report 0600 when creating it (it holds health data); say where it went."""
+    import os
+
+    from ..output import say
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+    except OSError as error:
+        raise UsageError(f"--out {path}: {error.strerror or error}") from None
+    say(f"Wrote the report to {path}.")

@@ -1,0 +1,715 @@
+"""The cramp diary: episodes and saved assessments in one SQLite file on the person's machine.
+
+Health data, so the storage is deliberately careful:
+
+- The file lives in the platform's user data folder (platformdirs) or in `$CRAMPS_HOME`. A
+  folder cramps creates is 0700 and the file is created 0600 before SQLite opens it (SQLite
+  gives its -wal and -shm files the database file's mode). An existing folder is left alone.
+- WAL mode and a busy timeout let two cramps processes write at once without losing an entry.
+- `PRAGMA application_id` marks the file as ours; a file that is not a cramps diary, or is
+  damaged, is never written, overwritten or deleted: the person gets DiaryError (exit 1),
+  naming the file and how to move it aside. The foreign cases are caught from the raw
+  header first, so SQLite never opens (and never checkpoints or rolls back) a stranger's file.
+- The schema version lives in `PRAGMA user_version`; MIGRATIONS brings an older diary up to
+  date inside one write transaction.
+
+Reading commands never create the diary: with no file, the diary is simply empty.
+
+A night runs from noon to noon in the local time the entry was logged in, so a cramp at
+03:10 on a Tuesday belongs to Monday's night, and two cramps either side of midnight count as
+one night. Statistics and `check --from-diary` count nights, as cramp trials do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .errors import DiaryError
+
+APPLICATION_ID = 0x43524D50  # "CRMP"
+FILE_NAME = "diary.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+LEGS = ("left", "right", "both")
+MUSCLES = ("calf", "foot", "thigh", "other")
+HELPED = ("stretching", "walking", "massage", "heat", "other")
+MAX_MINUTES = 240
+MAX_NOTE_CHARS = 2000
+MIN_WEEKS, MAX_WEEKS = 2, 260
+# The trend is "rising" or "falling" only when the later half of the window differs from the
+# earlier half by at least this many nights with cramps per week (one night a fortnight).
+TREND_TOLERANCE = 0.5
+# `check --from-diary` averages over this many nights, or over the nights since the diary
+# began when that is shorter, but never fewer than one week (one first night is not a rate).
+FILL_NIGHTS = 28
+MIN_OBSERVED_NIGHTS = 7
+FUTURE_SLACK = timedelta(minutes=5)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 1: episodes and saved assessments
+        """CREATE TABLE entries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            at_utc TEXT NOT NULL,
+            leg TEXT NOT NULL CHECK (leg IN ('left', 'right', 'both')),
+            muscle TEXT NOT NULL CHECK (muscle IN ('calf', 'foot', 'thigh', 'other')),
+            minutes REAL NOT NULL CHECK (minutes > 0 AND minutes <= 240),
+            severity INTEGER NOT NULL CHECK (severity BETWEEN 0 AND 10),
+            helped TEXT NOT NULL DEFAULT '[]',
+            note TEXT,
+            logged_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX entries_by_time ON entries (at_utc)",
+        """CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            saved_at TEXT NOT NULL,
+            document TEXT NOT NULL
+        )""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class DiaryValueError(ValueError):
+    """A value a person typed that the diary cannot take; the message says what is allowed."""
+
+
+class Entry(NamedTuple):
+    """One cramp episode. `when` keeps the UTC offset it was logged with."""
+
+    id: int
+    when: datetime
+    leg: str
+    muscle: str
+    minutes: float
+    severity: int
+    helped: tuple[str, ...]
+    note: str | None
+
+    @property
+    def night(self) -> date:
+        return night_of(self.when)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "when": self.when.isoformat(),
+            "leg": self.leg,
+            "muscle": self.muscle,
+            "minutes": number(self.minutes),
+            "severity": self.severity,
+            "helped": list(self.helped),
+            "note": self.note,
+        }
+
+
+class SavedAssessment(NamedTuple):
+    id: int
+    saved_at: datetime
+    document: dict[str, Any]
+
+
+# --------------------------------------------------------------------------- values
+
+
+def number(value: float) -> int | float:
+    """3.0 -> 3, so JSON and text show whole minutes as whole numbers."""
+    return int(value) if float(value).is_integer() else value
+
+
+def night_of(when: datetime) -> date:
+    """The night a moment belongs to: nights run noon to noon, named by the evening's date."""
+    return (when - timedelta(hours=12)).date()
+
+
+def week_label(day: date) -> str:
+    """ISO week label, zero-padded so labels sort in time order: 2026-W05."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+# Patterns as text, compiled on first use: a command that parses nothing compiles nothing.
+_TIME_ONLY = r"(\d{1,2}):(\d{2})(?::(\d{2}))?"
+_DATE_ONLY = r"\d{4}-?\d{2}-?\d{2}"
+_WHEN_HELP = (
+    "use ISO 8601 like 2026-11-20T03:10 or 2026-11-20T03:10+01:00, or a time alone like 03:10"
+)
+
+
+def parse_when(text: str | None, now: datetime | None = None) -> datetime:
+    """When a cramp happened, with the local UTC offset unless the text gives one.
+
+    A time alone means its most recent occurrence: at 08:00, `03:10` is this morning and
+    `23:30` is last night. A date alone is refused, since the night would be a guess.
+    """
+    now = (now or local_now()).astimezone()
+    if text is None or not text.strip():
+        return now.replace(microsecond=0)
+    text = text.strip()
+    try:
+        when = _time_alone(text, now) if re.fullmatch(_TIME_ONLY, text) else _date_time(text)
+    except (ValueError, OverflowError, OSError):
+        raise DiaryValueError(f"{text!r} is not a date and time; {_WHEN_HELP}") from None
+    if when > now + FUTURE_SLACK:
+        raise DiaryValueError(f"{text!r} is in the future")
+    return when.replace(microsecond=0)
+
+
+def _time_alone(text: str, now: datetime) -> datetime:
+    match = re.fullmatch(_TIME_ONLY, text)
+    assert match is not None
+    hour, minute, second = (int(part or 0) for part in match.groups())
+    local = now.replace(tzinfo=None)
+    moment = local.replace(hour=hour, minute=minute, second=second, microsecond=0)
+    if moment > local:
+        moment -= timedelta(days=1)
+    return moment.astimezone()
+
+
+def _date_time(text: str) -> datetime:
+    if re.fullmatch(_DATE_ONLY, text):
+        raise ValueError("a date alone")
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo is not None else when.astimezone()
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DiaryValueError(f"{text!r} is not a date; use YYYY-MM-DD, like 2026-11-01") from None
+
+
+def parse_choice(text: str, allowed: Sequence[str]) -> str:
+    value = text.strip().lower()
+    if value not in allowed:
+        raise DiaryValueError(f"{text!r} is not allowed; allowed: {', '.join(allowed)}")
+    return value
+
+
+def parse_choices(texts: Sequence[str], allowed: Sequence[str]) -> tuple[str, ...]:
+    """Several choices, each checked, duplicates dropped, in the order given."""
+    return tuple(dict.fromkeys(parse_choice(t, allowed) for t in texts))
+
+
+_WHOLE = r"[+-]?\d+"
+_DECIMAL = r"[+-]?(\d+\.?\d*|\.\d+)"
+
+
+def parse_whole(text: str, low: int, high: int) -> int:
+    cleaned = str(text).strip()
+    if not re.fullmatch(_WHOLE, cleaned) or not low <= int(cleaned) <= high:
+        raise DiaryValueError(f"must be a whole number from {low} to {high}, not {cleaned}")
+    return int(cleaned)
+
+
+def parse_minutes(text: str) -> float:
+    """Minutes as typed: decimals allowed, since many cramps last under a minute."""
+    cleaned = str(text).strip()
+    if not re.fullmatch(_DECIMAL, cleaned) or not 0 < float(cleaned) <= MAX_MINUTES:
+        raise DiaryValueError(
+            f"must be a number of minutes more than 0 and at most {MAX_MINUTES}, not {cleaned}"
+        )
+    return float(cleaned)
+
+
+def parse_severity(text: str) -> int:
+    return parse_whole(text, 0, 10)
+
+
+def parse_weeks(text: str) -> int:
+    return parse_whole(text, MIN_WEEKS, MAX_WEEKS)
+
+
+def parse_note(text: str | None) -> str | None:
+    """One line of text: whitespace (newlines too) collapses; other control characters are
+    refused, so a note can never move a terminal's cursor or colour a table."""
+    if text is None:
+        return None
+    note = " ".join(text.split())
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in note):
+        raise DiaryValueError("control characters are not allowed")
+    if len(note) > MAX_NOTE_CHARS:
+        raise DiaryValueError(f"at most {MAX_NOTE_CHARS} characters, not {len(note)}")
+    return note or None
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def diary_path() -> Path:
+    """`$CRAMPS_HOME/diary.sqlite3`, or the platform's user data folder for cramps."""
+    home = os.environ.get("CRAMPS_HOME", "").strip()
+    if home:
+        return Path(home).expanduser() / FILE_NAME
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("cramps", appauthor=False)) / FILE_NAME
+
+
+def _move_aside(path: Path) -> str:
+    import shlex
+
+    quoted = shlex.quote(str(path))
+    return (
+        f"cramps leaves it as it is; move it aside with `mv {quoted} "
+        f"{shlex.quote(str(path) + '.bak')}` and cramps starts a new diary"
+    )
+
+
+def _damaged(path: Path, detail: str) -> DiaryError:
+    return DiaryError(
+        f"{path} is damaged or is not a cramps diary ({detail}); " + _move_aside(path)
+    )
+
+
+def _foreign(path: Path, app_id: int) -> DiaryError:
+    return DiaryError(
+        f"{path} is an SQLite database of another program "
+        f"(application_id {app_id:#010x}), not a cramps diary; " + _move_aside(path)
+    )
+
+
+def _sqlite_error(path: Path, error: sqlite3.Error) -> DiaryError:
+    """A SQLite failure in words: busy, not allowed, or damaged."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return DiaryError(
+            f"the diary {path} is busy: another program held it for "
+            f"{BUSY_TIMEOUT_MS // 1000} seconds; try again"
+        )
+    if "readonly" in text or "unable to open" in text or "disk I/O" in text:
+        return DiaryError(f"cannot use the diary {path}: {text}")
+    return _damaged(path, text)
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the missing folders 0700 (the XDG rule for data folders); leave existing ones."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue  # another cramps made it a moment ago
+        except OSError as error:
+            raise DiaryError(f"cannot create the folder {path}: {error.strerror}") from None
+        os.chmod(path, 0o700)  # exactly 0700 whatever the umask
+
+
+def _create_file(path: Path) -> None:
+    """Create the empty diary 0600 before SQLite sees it, so it is never readable by others."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another cramps is creating it; _prepare waits for its transaction
+    except OSError as error:
+        raise DiaryError(f"cannot create the diary {path}: {error.strerror}") from None
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not ours from its first 100 bytes, before SQLite touches it."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(100)
+    except IsADirectoryError:
+        raise DiaryError(f"{path} is a folder, not a cramps diary; " + _move_aside(path)) from None
+    except OSError as error:
+        raise DiaryError(f"cannot read the diary {path}: {error.strerror}") from None
+    if not head:
+        return  # new: created by us or by another cramps that is setting it up
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise _damaged(path, "not an SQLite database")
+    app_id = int.from_bytes(head[68:72], "big")
+    wal = head[18] == 2
+    if app_id != APPLICATION_ID and (app_id != 0 or wal):
+        raise _foreign(path, app_id)  # a cramps diary gets its id before it turns to WAL
+
+
+def _pragma(conn: sqlite3.Connection, name: str) -> Any:
+    return conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+    """Check the file is a cramps diary of a schema we know, and migrate it if it is older."""
+    if (
+        _pragma(conn, "application_id") != APPLICATION_ID
+        or _pragma(conn, "user_version") != SCHEMA_VERSION
+    ):
+        _set_up(conn, path)
+    _use_wal(conn)
+
+
+def _set_up(conn: sqlite3.Connection, path: Path) -> None:
+    """Create or migrate in one write transaction, so a half-made diary is never seen."""
+    conn.execute("BEGIN IMMEDIATE")  # one process sets up or migrates; the others wait
+    try:
+        _migrate(conn, path)
+        conn.execute("COMMIT")
+    except BaseException:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    app_id = _pragma(conn, "application_id")
+    version = _pragma(conn, "user_version")
+    if app_id == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise _foreign(path, 0)
+    if app_id not in (0, APPLICATION_ID):
+        raise _foreign(path, app_id)
+    if version > SCHEMA_VERSION:
+        raise DiaryError(
+            f"the diary {path} was written by a newer cramps (diary schema "
+            f"{version}; this one knows {SCHEMA_VERSION}); update cramps"
+        )
+    for statements in MIGRATIONS[version:]:
+        for statement in statements:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Make sure the diary is in WAL mode (it stays so once switched); a second process
+    switching at the same moment may briefly see 'locked', so retry."""
+    for _ in range(100):
+        try:
+            if _pragma(conn, "journal_mode") != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            time.sleep(0.05)
+
+
+@contextmanager
+def connect(*, create: bool) -> Iterator[sqlite3.Connection | None]:
+    """A checked connection to the diary, or None when there is none and create is False.
+
+    Every SQLite failure inside the block becomes a DiaryError naming the file.
+    """
+    path = diary_path()
+    if not path.exists():
+        if not create:
+            yield None
+            return
+        _make_folder(path.parent)
+        _create_file(path)
+    _check_header(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as error:
+        raise _sqlite_error(path, error) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _prepare(conn, path)
+        yield conn
+    except sqlite3.Error as error:
+        raise _sqlite_error(path, error) from None
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def add_entry(
+    when: datetime,
+    leg: str,
+    muscle: str,
+    minutes: float,
+    severity: int,
+    helped: Sequence[str] = (),
+    note: str | None = None,
+) -> int:
+    """Store one episode (values already checked by the parse_* functions); return its id."""
+    row = (
+        when.isoformat(timespec="seconds"),
+        _utc_text(when),
+        leg,
+        muscle,
+        float(minutes),
+        int(severity),
+        json.dumps(list(helped)),
+        note,
+        _utc_text(local_now()),
+    )
+    with connect(create=True) as conn:
+        assert conn is not None
+        cursor = conn.execute(
+            "INSERT INTO entries (at, at_utc, leg, muscle, minutes, severity, helped, note, "
+            "logged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        )
+        return int(cursor.lastrowid or 0)
+
+
+def _utc_text(when: datetime) -> str:
+    """UTC text that sorts in time order whatever offsets the entries were logged with."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _entry(row: Sequence[Any]) -> Entry:
+    return Entry(
+        id=row[0],
+        when=datetime.fromisoformat(row[1]),
+        leg=row[2],
+        muscle=row[3],
+        minutes=row[4],
+        severity=row[5],
+        helped=tuple(json.loads(row[6])),
+        note=row[7],
+    )
+
+
+_COLUMNS = "id, at, leg, muscle, minutes, severity, helped, note"
+
+
+def list_entries(since: date | None = None, until: date | None = None) -> list[Entry]:
+    """Entries oldest first; since/until compare the local calendar date, both inclusive."""
+    sql = f"SELECT {_COLUMNS} FROM entries WHERE 1"
+    params: list[str] = []
+    if since is not None:
+        sql += " AND substr(at, 1, 10) >= ?"
+        params.append(since.isoformat())
+    if until is not None:
+        sql += " AND substr(at, 1, 10) <= ?"
+        params.append(until.isoformat())
+    with connect(create=False) as conn:
+        if conn is None:
+            return []
+        rows = conn.execute(sql + " ORDER BY at_utc, id", params).fetchall()
+    return [_entry(row) for row in rows]
+
+
+def delete_entry(entry_id: int) -> Entry | None:
+    """Remove one entry; return what it was, or None when there is no such entry."""
+    with connect(create=False) as conn:
+        if conn is None:
+            return None
+        row = conn.execute(f"SELECT {_COLUMNS} FROM entries WHERE id = ?", (entry_id,)).fetchone()
+        if row is None:
+            return None
+        conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+    return _entry(row)
+
+
+def diary_files(path: Path | None = None) -> list[Path]:
+    """The diary and the files SQLite keeps next to it."""
+    path = path or diary_path()
+    return [path] + [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
+
+def forget_all() -> list[Path]:
+    """Delete the diary and its -wal/-shm files; return those removed.
+
+    The file is checked first: a file that is not a cramps diary is never deleted.
+    """
+    with connect(create=False) as conn:
+        if conn is None:
+            return []
+    removed = []
+    for file in diary_files():
+        try:
+            file.unlink()
+            removed.append(file)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise DiaryError(f"cannot remove {file}: {error.strerror}") from None
+    return removed
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+def save_assessment(doc: dict[str, Any]) -> None:
+    """Store an assessment from `cramps check --save` with the time, for `cramps report`."""
+    from .output import say
+
+    with connect(create=True) as conn:
+        assert conn is not None
+        conn.execute(
+            "INSERT INTO assessments (saved_at, document) VALUES (?, ?)",
+            (local_now().isoformat(), json.dumps(doc, ensure_ascii=False)),
+        )
+    say("Saved the assessment in the diary; cramps report shows it.")
+
+
+def latest_assessment() -> SavedAssessment | None:
+    with connect(create=False) as conn:
+        if conn is None:
+            return None
+        row = conn.execute(
+            "SELECT id, saved_at, document FROM assessments ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    if row is None:
+        return None
+    return SavedAssessment(row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _median(values: Sequence[float]) -> float:
+    """The statistics module's median, without its import cost (fractions, decimal, random)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _observed(low: date, high: date, first: date | None) -> int:
+    """Nights in [low, high) during which the diary was being kept."""
+    if first is not None:
+        low = max(low, first)
+    return max((high - low).days, 0)
+
+
+def _rate(nights: set[date], low: date, high: date, first: date | None) -> float | None:
+    """Nights with cramps per week in [low, high), or None with less than a week observed."""
+    observed = _observed(low, high, first)
+    if observed < MIN_OBSERVED_NIGHTS:
+        return None
+    return round(sum(1 for n in nights if low <= n < high) / observed * 7, 1)
+
+
+def _trend(earlier: float | None, later: float | None) -> str:
+    if earlier is None or later is None:
+        return "flat"
+    if later - earlier >= TREND_TOLERANCE:
+        return "rising"
+    if earlier - later >= TREND_TOLERANCE:
+        return "falling"
+    return "flat"
+
+
+def _counts(values: Sequence[str], names: Sequence[str]) -> dict[str, int]:
+    return {name: sum(1 for v in values if v == name) for name in names}
+
+
+def compute_stats(
+    entries: Sequence[Entry],
+    weeks: int,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The statistics of the last `weeks` ISO weeks, the current one included.
+
+    `trend` compares nights with cramps per week in the earlier and the later half of the
+    window (the middle week is left out when `weeks` is odd), counting only nights since the
+    diary began and, this week, only nights so far. It is "flat" when the halves differ by
+    less than TREND_TOLERANCE or when either half has less than a week of diary.
+    """
+    current = night_of((now or local_now()).astimezone())
+    end = current + timedelta(days=1)
+    start = current - timedelta(days=current.weekday(), weeks=weeks - 1)
+    first = min((e.night for e in entries), default=None)
+    window = [e for e in entries if start <= e.night <= current]
+    nights = {e.night for e in window}
+    week_starts = [start + timedelta(weeks=i) for i in range(weeks)]
+    half = weeks // 2
+    earlier = _rate(nights, week_starts[0], week_starts[half], first)
+    later = _rate(nights, week_starts[weeks - half], end, first)
+    return {
+        "weeks": weeks,
+        "from": start.isoformat(),
+        "to": current.isoformat(),
+        "episodes": len(window),
+        "nights": len(nights),
+        "nights_per_week": {
+            week_label(ws): sum(1 for n in nights if ws <= n < ws + timedelta(weeks=1))
+            for ws in week_starts
+        },
+        "mean_nights_per_week": _rate(nights, start, end, first),
+        "mean_severity": round(_mean([e.severity for e in window]), 1) if window else None,
+        "median_minutes": number(_median([e.minutes for e in window])) if window else None,
+        "by_muscle": _counts([e.muscle for e in window], MUSCLES),
+        "by_leg": _counts([e.leg for e in window], LEGS),
+        "helped": _counts([h for e in window for h in e.helped], HELPED),
+        "trend": _trend(earlier, later),
+        "trend_nights_per_week": {
+            "earlier_half": earlier,
+            "later_half": later,
+            "tolerance": TREND_TOLERANCE,
+        },
+    }
+
+
+def diary_answers(entries: Sequence[Entry], now: datetime | None = None) -> dict[str, Any]:
+    """`cramps_per_week` and `cramp_minutes` from the last four weeks; {} with no entries.
+
+    Nights with cramps are averaged over four weeks, or over the nights since the diary
+    began when that is shorter (but at least a week), so a new diary is not read as a
+    quiet month.
+    """
+    current = night_of((now or local_now()).astimezone())
+    low, end = current - timedelta(days=FILL_NIGHTS - 1), current + timedelta(days=1)
+    window = [e for e in entries if low <= e.night <= current]
+    if not window:
+        return {}
+    first = min(e.night for e in entries)
+    observed = max(_observed(low, end, first), MIN_OBSERVED_NIGHTS)
+    per_week = min(round(len({e.night for e in window}) / observed * 7, 1), 7.0)
+    return {
+        "cramps_per_week": number(per_week),
+        "cramp_minutes": number(_median([e.minutes for e in window])),
+    }
+
+
+def fill_from_diary(raw: dict[str, Any]) -> dict[str, Any]:
+    """`cramps check --from-diary`: add cramps_per_week and cramp_minutes when not answered.
+
+    Answers given (flags, a file) always win; a null answer counts as not given. A short
+    note on standard error says what was filled, so standard output stays the assessment.
+    """
+    from .output import say, warn
+
+    wanted = [key for key in ("cramps_per_week", "cramp_minutes") if raw.get(key) is None]
+    if not wanted:
+        return raw
+    found = diary_answers(list_entries())
+    if not found:
+        warn("the diary has no entries in the last four weeks; nothing filled from it")
+        return raw
+    filled = {key: found[key] for key in wanted}
+    say(
+        "From the diary's last four weeks: "
+        + ", ".join(f"{key} {value}" for key, value in filled.items())
+    )
+    return {**raw, **filled}
+
+
+def in_window(entries: Sequence[Entry], stats: Mapping[str, Any]) -> list[Entry]:
+    """The entries whose night falls in the window of a compute_stats result."""
+    low, high = date.fromisoformat(stats["from"]), date.fromisoformat(stats["to"])
+    return [e for e in entries if low <= e.night <= high]
