@@ -10,11 +10,11 @@ import json
 import re
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .answers import Answers, normalise, normalise_value
-from .errors import AnswersError, UsageError
+from .errors import AnswersError
+from .files import open_input
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
@@ -43,25 +43,15 @@ def parse_answers_text(text: str, name: str) -> Any:
 
 def read_answers_file(path: str) -> tuple[Any, str]:
     """Read `--answers FILE` (`-` is standard input); return the parsed data and its name."""
-    if path == "-":
-        if sys.stdin is None or sys.stdin.closed:
-            raise UsageError("--answers -: standard input is closed")
-        text, name = sys.stdin.read(MAX_ANSWERS_BYTES + 1), "<stdin>"
-    else:
-        name = path
-        try:
-            file = Path(path)
-            if file.stat().st_size > MAX_ANSWERS_BYTES:
-                raise AnswersError(f"{name}: larger than {MAX_ANSWERS_BYTES} bytes")
-            text = file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UsageError(f"{name}: no such file") from None
-        except IsADirectoryError:
-            raise UsageError(f"{name}: is a folder, not an answers file") from None
-        except UnicodeDecodeError:
-            raise AnswersError(f"{name}: not UTF-8 text") from None
-        except OSError as error:
-            raise UsageError(f"{name}: {error.strerror or error}") from None
+    name = "<stdin>" if path == "-" else path
+    stream = open_input(path, "--answers", "an answers file")
+    try:
+        text = stream.read(MAX_ANSWERS_BYTES + 1)
+    except UnicodeDecodeError:
+        raise AnswersError(f"{name}: not UTF-8 text") from None
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
     if len(text) > MAX_ANSWERS_BYTES:
         raise AnswersError(f"{name}: larger than {MAX_ANSWERS_BYTES} bytes")
     return parse_answers_text(text, name), name

@@ -12,30 +12,16 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from .answers import missing_required, normalise
 from .engine import assess
-from .errors import EXIT_OK, EXIT_USAGE, AnswersError, UsageError
+from .errors import EXIT_OK, EXIT_USAGE, AnswersError
+from .files import open_input
 from .output import OutputClosed, say, silence_stdout
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
-
-
-def _open(source: str) -> IO[str]:
-    if source == "-":
-        if sys.stdin is None or sys.stdin.closed:
-            raise UsageError("--batch -: standard input is closed")
-        return sys.stdin
-    try:
-        return open(source, encoding="utf-8")  # closed by run_batch
-    except FileNotFoundError:
-        raise UsageError(f"--batch {source}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"--batch {source}: is a folder, not a JSON Lines file") from None
-    except OSError as error:
-        raise UsageError(f"--batch {source}: {error.strerror or error}") from None
 
 
 def assess_line(kb: KnowledgeBase, text: str, number: int = 0) -> dict[str, Any]:
@@ -70,7 +56,7 @@ def assessments(kb: KnowledgeBase, lines: Iterable[str]) -> Iterator[tuple[int, 
 
 def run_batch(kb: KnowledgeBase, source: str) -> int:
     """Stream a whole batch; return the exit code."""
-    stream = _open(source)
+    stream = open_input(source, "--batch", "a JSON Lines file")
     assessed = failed = 0
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     write, flush = sys.stdout.write, sys.stdout.flush

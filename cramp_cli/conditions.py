@@ -105,90 +105,68 @@ def _wrap(node: Condition) -> str:
     return f"({text})" if isinstance(node, All | Any_) else text
 
 
-class All(Condition):
+class _Group(Condition):
+    """`all` and `any`: Kleene logic decided by the value that settles the group.
+
+    `all` is settled by a False part, `any` by a True part; otherwise an unknown part makes
+    the group unknown, and if none, the group takes the other value. The evidence is that of
+    the parts that decided it.
+    """
+
     __slots__ = ("items",)
+    decisive: bool
+    joiner: str
+    label: str
 
     def __init__(self, items: tuple[Condition, ...]):
         self.items = items
 
     def compile(self) -> Callable[[Facts], Result]:
         parts = tuple(item.compile() for item in self.items)
+        decisive = self.decisive
 
         def evaluate(facts: Facts) -> Result:
-            failed = unknown = False
-            support: list[tuple[str, Any]] = []
-            failing: list[tuple[str, Any]] = []
+            settled = unknown = False
+            deciding: list[tuple[str, Any]] = []
+            others: list[tuple[str, Any]] = []
             for part in parts:
                 value, evidence = part(facts)
-                if value is False:
-                    failed = True
-                    failing.extend(evidence)
+                if value is decisive:
+                    settled = True
+                    deciding.extend(evidence)
                 elif value is None:
                     unknown = True
                 else:
-                    support.extend(evidence)
-            if failed:
-                return False, tuple(failing)
+                    others.extend(evidence)
+            if settled:
+                return decisive, tuple(deciding)
             if unknown:
                 return None, ()
-            return True, tuple(support)
+            return not decisive, tuple(others)
 
         return evaluate
 
     def describe(self) -> str:
-        return " and ".join(_wrap(item) for item in self.items)
+        return self.joiner.join(_wrap(item) for item in self.items)
 
     def questions(self) -> set[str]:
         return set().union(*(item.questions() for item in self.items))
 
     def explain(self, facts: Facts, depth: int = 0) -> list[tuple[int, str, bool | None]]:
-        rows = [(depth, "all of:", self.compile()(facts)[0])]
+        rows = [(depth, self.label, self.compile()(facts)[0])]
         for item in self.items:
             rows += item.explain(facts, depth + 1)
         return rows
 
 
-class Any_(Condition):
-    __slots__ = ("items",)
+class All(_Group):
+    __slots__ = ()
+    decisive, joiner, label = False, " and ", "all of:"
 
-    def __init__(self, items: tuple[Condition, ...]):
-        self.items = items
 
-    def compile(self) -> Callable[[Facts], Result]:
-        parts = tuple(item.compile() for item in self.items)
-
-        def evaluate(facts: Facts) -> Result:
-            held = unknown = False
-            support: list[tuple[str, Any]] = []
-            failing: list[tuple[str, Any]] = []
-            for part in parts:
-                value, evidence = part(facts)
-                if value is True:
-                    held = True
-                    support.extend(evidence)
-                elif value is None:
-                    unknown = True
-                else:
-                    failing.extend(evidence)
-            if held:
-                return True, tuple(support)
-            if unknown:
-                return None, ()
-            return False, tuple(failing)
-
-        return evaluate
-
-    def describe(self) -> str:
-        return " or ".join(_wrap(item) for item in self.items)
-
-    def questions(self) -> set[str]:
-        return set().union(*(item.questions() for item in self.items))
-
-    def explain(self, facts: Facts, depth: int = 0) -> list[tuple[int, str, bool | None]]:
-        rows = [(depth, "any of:", self.compile()(facts)[0])]
-        for item in self.items:
-            rows += item.explain(facts, depth + 1)
-        return rows
+class Any_(_Group):
+    __slots__ = ()
+    decisive, joiner, label = True, " or ", "any of:"
 
 
 class Not(Condition):
