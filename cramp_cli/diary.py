@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .diary_values import local_now, night_of, number
 from .errors import DiaryError
 
 APPLICATION_ID = 0x43524D50  # "CRMP"
@@ -40,20 +40,6 @@ FILE_NAME = "diary.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
-LEGS = ("left", "right", "both")
-MUSCLES = ("calf", "foot", "thigh", "other")
-HELPED = ("stretching", "walking", "massage", "heat", "other")
-MAX_MINUTES = 240
-MAX_NOTE_CHARS = 2000
-MIN_WEEKS, MAX_WEEKS = 2, 260
-# The trend is "rising" or "falling" only when the later half of the window differs from the
-# earlier half by at least this many nights with cramps per week (one night a fortnight).
-TREND_TOLERANCE = 0.5
-# `check --from-diary` averages over this many nights, or over the nights since the diary
-# began when that is shorter, but never fewer than one week (one first night is not a rate).
-FILL_NIGHTS = 28
-MIN_OBSERVED_NIGHTS = 7
-FUTURE_SLACK = timedelta(minutes=5)
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 1: episodes and saved assessments
@@ -78,10 +64,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class DiaryValueError(ValueError):
-    """A value a person typed that the diary cannot take; the message says what is allowed."""
 
 
 class Entry(NamedTuple):
@@ -117,135 +99,6 @@ class SavedAssessment(NamedTuple):
     id: int
     saved_at: datetime
     document: dict[str, Any]
-
-
-# --------------------------------------------------------------------------- values
-
-
-def number(value: float) -> int | float:
-    """3.0 -> 3, so JSON and text show whole minutes as whole numbers."""
-    return int(value) if float(value).is_integer() else value
-
-
-def night_of(when: datetime) -> date:
-    """The night a moment belongs to: nights run noon to noon, named by the evening's date."""
-    return (when - timedelta(hours=12)).date()
-
-
-def week_label(day: date) -> str:
-    """ISO week label, zero-padded so labels sort in time order: 2026-W05."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def local_now() -> datetime:
-    return datetime.now().astimezone().replace(microsecond=0)
-
-
-# Patterns as text, compiled on first use: a command that parses nothing compiles nothing.
-_TIME_ONLY = r"(\d{1,2}):(\d{2})(?::(\d{2}))?"
-_DATE_ONLY = r"\d{4}-?\d{2}-?\d{2}"
-_WHEN_HELP = (
-    "use ISO 8601 like 2026-11-20T03:10 or 2026-11-20T03:10+01:00, or a time alone like 03:10"
-)
-
-
-def parse_when(text: str | None, now: datetime | None = None) -> datetime:
-    """When a cramp happened, with the local UTC offset unless the text gives one.
-
-    A time alone means its most recent occurrence: at 08:00, `03:10` is this morning and
-    `23:30` is last night. A date alone is refused, since the night would be a guess.
-    """
-    now = (now or local_now()).astimezone()
-    if text is None or not text.strip():
-        return now.replace(microsecond=0)
-    text = text.strip()
-    try:
-        when = _time_alone(text, now) if re.fullmatch(_TIME_ONLY, text) else _date_time(text)
-    except (ValueError, OverflowError, OSError):
-        raise DiaryValueError(f"{text!r} is not a date and time; {_WHEN_HELP}") from None
-    if when > now + FUTURE_SLACK:
-        raise DiaryValueError(f"{text!r} is in the future")
-    return when.replace(microsecond=0)
-
-
-def _time_alone(text: str, now: datetime) -> datetime:
-    match = re.fullmatch(_TIME_ONLY, text)
-    assert match is not None
-    hour, minute, second = (int(part or 0) for part in match.groups())
-    local = now.replace(tzinfo=None)
-    moment = local.replace(hour=hour, minute=minute, second=second, microsecond=0)
-    if moment > local:
-        moment -= timedelta(days=1)
-    return moment.astimezone()
-
-
-def _date_time(text: str) -> datetime:
-    if re.fullmatch(_DATE_ONLY, text):
-        raise ValueError("a date alone")
-    when = datetime.fromisoformat(text)
-    return when if when.tzinfo is not None else when.astimezone()
-
-
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise DiaryValueError(f"{text!r} is not a date; use YYYY-MM-DD, like 2026-11-01") from None
-
-
-def parse_choice(text: str, allowed: Sequence[str]) -> str:
-    value = text.strip().lower()
-    if value not in allowed:
-        raise DiaryValueError(f"{text!r} is not allowed; allowed: {', '.join(allowed)}")
-    return value
-
-
-def parse_choices(texts: Sequence[str], allowed: Sequence[str]) -> tuple[str, ...]:
-    """Several choices, each checked, duplicates dropped, in the order given."""
-    return tuple(dict.fromkeys(parse_choice(t, allowed) for t in texts))
-
-
-_WHOLE = r"[+-]?\d+"
-_DECIMAL = r"[+-]?(\d+\.?\d*|\.\d+)"
-
-
-def parse_whole(text: str, low: int, high: int) -> int:
-    cleaned = str(text).strip()
-    if not re.fullmatch(_WHOLE, cleaned) or not low <= int(cleaned) <= high:
-        raise DiaryValueError(f"must be a whole number from {low} to {high}, not {cleaned}")
-    return int(cleaned)
-
-
-def parse_minutes(text: str) -> float:
-    """Minutes as typed: decimals allowed, since many cramps last under a minute."""
-    cleaned = str(text).strip()
-    if not re.fullmatch(_DECIMAL, cleaned) or not 0 < float(cleaned) <= MAX_MINUTES:
-        raise DiaryValueError(
-            f"must be a number of minutes more than 0 and at most {MAX_MINUTES}, not {cleaned}"
-        )
-    return float(cleaned)
-
-
-def parse_severity(text: str) -> int:
-    return parse_whole(text, 0, 10)
-
-
-def parse_weeks(text: str) -> int:
-    return parse_whole(text, MIN_WEEKS, MAX_WEEKS)
-
-
-def parse_note(text: str | None) -> str | None:
-    """One line of text: whitespace (newlines too) collapses; other control characters are
-    refused, so a note can never move a terminal's cursor or colour a table."""
-    if text is None:
-        return None
-    note = " ".join(text.split())
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in note):
-        raise DiaryValueError("control characters are not allowed")
-    if len(note) > MAX_NOTE_CHARS:
-        raise DiaryValueError(f"at most {MAX_NOTE_CHARS} characters, not {len(note)}")
-    return note or None
 
 
 # --------------------------------------------------------------------------- the file
@@ -571,145 +424,3 @@ def latest_assessment() -> SavedAssessment | None:
     if row is None:
         return None
     return SavedAssessment(row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
-
-
-# --------------------------------------------------------------------------- statistics
-
-
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values)
-
-
-def _median(values: Sequence[float]) -> float:
-    """The statistics module's median, without its import cost (fractions, decimal, random)."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def _observed(low: date, high: date, first: date | None) -> int:
-    """Nights in [low, high) during which the diary was being kept."""
-    if first is not None:
-        low = max(low, first)
-    return max((high - low).days, 0)
-
-
-def _rate(nights: set[date], low: date, high: date, first: date | None) -> float | None:
-    """Nights with cramps per week in [low, high), or None with less than a week observed."""
-    observed = _observed(low, high, first)
-    if observed < MIN_OBSERVED_NIGHTS:
-        return None
-    return round(sum(1 for n in nights if low <= n < high) / observed * 7, 1)
-
-
-def _trend(earlier: float | None, later: float | None) -> str:
-    if earlier is None or later is None:
-        return "flat"
-    if later - earlier >= TREND_TOLERANCE:
-        return "rising"
-    if earlier - later >= TREND_TOLERANCE:
-        return "falling"
-    return "flat"
-
-
-def _counts(values: Sequence[str], names: Sequence[str]) -> dict[str, int]:
-    return {name: sum(1 for v in values if v == name) for name in names}
-
-
-def compute_stats(
-    entries: Sequence[Entry],
-    weeks: int,
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """The statistics of the last `weeks` ISO weeks, the current one included.
-
-    `trend` compares nights with cramps per week in the earlier and the later half of the
-    window (the middle week is left out when `weeks` is odd), counting only nights since the
-    diary began and, this week, only nights so far. It is "flat" when the halves differ by
-    less than TREND_TOLERANCE or when either half has less than a week of diary.
-    """
-    current = night_of((now or local_now()).astimezone())
-    end = current + timedelta(days=1)
-    start = current - timedelta(days=current.weekday(), weeks=weeks - 1)
-    first = min((e.night for e in entries), default=None)
-    window = [e for e in entries if start <= e.night <= current]
-    nights = {e.night for e in window}
-    week_starts = [start + timedelta(weeks=i) for i in range(weeks)]
-    half = weeks // 2
-    earlier = _rate(nights, week_starts[0], week_starts[half], first)
-    later = _rate(nights, week_starts[weeks - half], end, first)
-    return {
-        "weeks": weeks,
-        "from": start.isoformat(),
-        "to": current.isoformat(),
-        "episodes": len(window),
-        "nights": len(nights),
-        "nights_per_week": {
-            week_label(ws): sum(1 for n in nights if ws <= n < ws + timedelta(weeks=1))
-            for ws in week_starts
-        },
-        "mean_nights_per_week": _rate(nights, start, end, first),
-        "mean_severity": round(_mean([e.severity for e in window]), 1) if window else None,
-        "median_minutes": number(_median([e.minutes for e in window])) if window else None,
-        "by_muscle": _counts([e.muscle for e in window], MUSCLES),
-        "by_leg": _counts([e.leg for e in window], LEGS),
-        "helped": _counts([h for e in window for h in e.helped], HELPED),
-        "trend": _trend(earlier, later),
-        "trend_nights_per_week": {
-            "earlier_half": earlier,
-            "later_half": later,
-            "tolerance": TREND_TOLERANCE,
-        },
-    }
-
-
-def diary_answers(entries: Sequence[Entry], now: datetime | None = None) -> dict[str, Any]:
-    """`cramps_per_week` and `cramp_minutes` from the last four weeks; {} with no entries.
-
-    Nights with cramps are averaged over four weeks, or over the nights since the diary
-    began when that is shorter (but at least a week), so a new diary is not read as a
-    quiet month.
-    """
-    current = night_of((now or local_now()).astimezone())
-    low, end = current - timedelta(days=FILL_NIGHTS - 1), current + timedelta(days=1)
-    window = [e for e in entries if low <= e.night <= current]
-    if not window:
-        return {}
-    first = min(e.night for e in entries)
-    observed = max(_observed(low, end, first), MIN_OBSERVED_NIGHTS)
-    per_week = min(round(len({e.night for e in window}) / observed * 7, 1), 7.0)
-    return {
-        "cramps_per_week": number(per_week),
-        "cramp_minutes": number(_median([e.minutes for e in window])),
-    }
-
-
-def fill_from_diary(raw: dict[str, Any]) -> dict[str, Any]:
-    """`cramps check --from-diary`: add cramps_per_week and cramp_minutes when not answered.
-
-    Answers given (flags, a file) always win; a null answer counts as not given. A short
-    note on standard error says what was filled, so standard output stays the assessment.
-    """
-    from .output import say, warn
-
-    wanted = [key for key in ("cramps_per_week", "cramp_minutes") if raw.get(key) is None]
-    if not wanted:
-        return raw
-    found = diary_answers(list_entries())
-    if not found:
-        warn("the diary has no entries in the last four weeks; nothing filled from it")
-        return raw
-    filled = {key: found[key] for key in wanted}
-    say(
-        "From the diary's last four weeks: "
-        + ", ".join(f"{key} {value}" for key, value in filled.items())
-    )
-    return {**raw, **filled}
-
-
-def in_window(entries: Sequence[Entry], stats: Mapping[str, Any]) -> list[Entry]:
-    """The entries whose night falls in the window of a compute_stats result."""
-    low, high = date.fromisoformat(stats["from"]), date.fromisoformat(stats["to"])
-    return [e for e in entries if low <= e.night <= high]

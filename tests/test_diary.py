@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cramp_cli import diary
+from cramp_cli import diary, diary_stats, diary_values
 from cramp_cli.diary import Entry
 from cramp_cli.errors import DiaryError
 
@@ -40,7 +40,7 @@ def entry(when: datetime, n: int = 1, **values) -> Entry:
 
 def add(when: datetime | None = None, **values) -> int:
     base = {"leg": "left", "muscle": "calf", "minutes": 3, "severity": 5}
-    return diary.add_entry(when or diary.local_now(), **{**base, **values})
+    return diary.add_entry(when or diary_values.local_now(), **{**base, **values})
 
 
 # --------------------------------------------------------------------------- the file
@@ -268,43 +268,43 @@ def test_deleted_ids_are_not_reused():
 )
 def test_when_is_local_time_with_its_offset(text, expected):
     now = datetime(2026, 11, 29, 20, 0).astimezone()
-    when = diary.parse_when(text, now)
+    when = diary_values.parse_when(text, now)
     assert when.replace(tzinfo=None) == expected
     assert when.utcoffset() is not None
 
 
 def test_when_keeps_a_given_offset():
-    when = diary.parse_when("2026-11-20T03:10+01:00", SUNDAY)
+    when = diary_values.parse_when("2026-11-20T03:10+01:00", SUNDAY)
     assert when.isoformat() == "2026-11-20T03:10:00+01:00"
 
 
 @pytest.mark.parametrize("text", ["yesterday", "2026-11-20", "25:00", "2026-13-01T03:00", "3pm"])
 def test_unparseable_when_is_refused_with_the_formats(text):
-    with pytest.raises(diary.DiaryValueError, match="ISO 8601"):
-        diary.parse_when(text, SUNDAY)
+    with pytest.raises(diary_values.DiaryValueError, match="ISO 8601"):
+        diary_values.parse_when(text, SUNDAY)
 
 
 def test_a_future_when_is_refused():
-    with pytest.raises(diary.DiaryValueError, match="future"):
-        diary.parse_when("2026-12-25T03:00+00:00", SUNDAY)
+    with pytest.raises(diary_values.DiaryValueError, match="future"):
+        diary_values.parse_when("2026-12-25T03:00+00:00", SUNDAY)
 
 
 @pytest.mark.parametrize("text", ["0", "-2", "241", "abc", "nan", "1e3"])
 def test_minutes_outside_0_to_240_are_refused(text):
-    with pytest.raises(diary.DiaryValueError, match="more than 0 and at most 240"):
-        diary.parse_minutes(text)
+    with pytest.raises(diary_values.DiaryValueError, match="more than 0 and at most 240"):
+        diary_values.parse_minutes(text)
 
 
 def test_minutes_may_be_a_fraction():
-    assert diary.parse_minutes("0.5") == 0.5
-    assert diary.parse_minutes("240") == 240
+    assert diary_values.parse_minutes("0.5") == 0.5
+    assert diary_values.parse_minutes("240") == 240
 
 
 def test_a_note_is_one_line_without_control_characters():
-    assert diary.parse_note("  after\na long\twalk ") == "after a long walk"
-    assert diary.parse_note("   ") is None
-    with pytest.raises(diary.DiaryValueError, match="control characters"):
-        diary.parse_note("red \x1b[31mtext")
+    assert diary_values.parse_note("  after\na long\twalk ") == "after a long walk"
+    assert diary_values.parse_note("   ") is None
+    with pytest.raises(diary_values.DiaryValueError, match="control characters"):
+        diary_values.parse_note("red \x1b[31mtext")
 
 
 # --------------------------------------------------------------------------- statistics
@@ -312,10 +312,10 @@ def test_a_note_is_one_line_without_control_characters():
 
 def test_a_night_runs_noon_to_noon():
     monday = datetime(2026, 11, 23, tzinfo=UTC)
-    assert diary.night_of(monday.replace(hour=23, minute=30)).day == 23
-    assert diary.night_of(monday + timedelta(days=1, hours=1, minutes=30)).day == 23
-    assert diary.night_of(monday + timedelta(days=1, hours=11, minutes=59)).day == 23
-    assert diary.night_of(monday + timedelta(days=1, hours=12)).day == 24
+    assert diary_values.night_of(monday.replace(hour=23, minute=30)).day == 23
+    assert diary_values.night_of(monday + timedelta(days=1, hours=1, minutes=30)).day == 23
+    assert diary_values.night_of(monday + timedelta(days=1, hours=11, minutes=59)).day == 23
+    assert diary_values.night_of(monday + timedelta(days=1, hours=12)).day == 24
 
 
 def test_cramps_either_side_of_midnight_are_one_night():
@@ -323,7 +323,7 @@ def test_cramps_either_side_of_midnight_are_one_night():
     entries = [entry(monday.replace(hour=23, minute=30), 1),
                entry(monday + timedelta(days=1, hours=1, minutes=30), 2),
                entry(monday + timedelta(days=1, hours=13), 3)]  # fmt: skip
-    stats = diary.compute_stats(entries, 8, SUNDAY)
+    stats = diary_stats.compute_stats(entries, 8, SUNDAY)
     assert stats["episodes"] == 3
     assert stats["nights"] == 2
     assert stats["nights_per_week"]["2026-W48"] == 2
@@ -338,7 +338,7 @@ def test_stats_window_and_counts():
         entry(SUNDAY - timedelta(days=10, hours=17), 3, minutes=10, severity=7),
         entry(SUNDAY - timedelta(weeks=20), 4),  # outside the 8 weeks
     ]  # fmt: skip
-    stats = diary.compute_stats(entries, 8, SUNDAY)
+    stats = diary_stats.compute_stats(entries, 8, SUNDAY)
     assert stats["weeks"] == 8
     assert (stats["from"], stats["to"]) == ("2026-10-05", "2026-11-29")
     assert list(stats["nights_per_week"]) == [f"2026-W{w}" for w in range(41, 49)]
@@ -354,7 +354,7 @@ def test_stats_window_and_counts():
 
 
 def test_an_empty_diary_has_empty_stats():
-    stats = diary.compute_stats([], 8, SUNDAY)
+    stats = diary_stats.compute_stats([], 8, SUNDAY)
     assert stats["episodes"] == 0
     assert stats["mean_severity"] is None
     assert stats["median_minutes"] is None
@@ -384,7 +384,7 @@ def nights(per_week: list[int]) -> list[Entry]:
     ],
 )
 def test_trend_compares_the_halves_with_a_tolerance_of_half_a_night(per_week, trend):
-    stats = diary.compute_stats(nights(per_week), 8, SUNDAY)
+    stats = diary_stats.compute_stats(nights(per_week), 8, SUNDAY)
     assert list(stats["nights_per_week"].values()) == per_week
     assert stats["trend"] == trend
 
@@ -392,7 +392,7 @@ def test_trend_compares_the_halves_with_a_tolerance_of_half_a_night(per_week, tr
 def test_trend_counts_only_nights_since_the_diary_began():
     """A diary started three weeks ago has no earlier half: not 'rising' from nothing."""
     entries = [entry(SUNDAY - timedelta(days=d, hours=-1), d) for d in (1, 8, 15)]
-    stats = diary.compute_stats(entries, 8, SUNDAY)
+    stats = diary_stats.compute_stats(entries, 8, SUNDAY)
     assert stats["trend"] == "flat"
     assert stats["trend_nights_per_week"]["earlier_half"] is None
 
@@ -402,10 +402,10 @@ def test_the_current_week_counts_its_nights_so_far():
     wednesday = SUNDAY - timedelta(days=4)
     per_week = [1, 1, 1, 1, 1, 1, 1]
     entries = nights(per_week + [0])
-    entries = [e for e in entries if e.night <= diary.night_of(wednesday)]
+    entries = [e for e in entries if e.night <= diary_values.night_of(wednesday)]
     entries.append(entry(wednesday - timedelta(hours=1), 99))
     entries.append(entry(wednesday - timedelta(days=1, hours=1), 98))
-    stats = diary.compute_stats(entries, 8, wednesday)
+    stats = diary_stats.compute_stats(entries, 8, wednesday)
     assert stats["trend"] == "rising"
 
 
@@ -415,24 +415,24 @@ def test_the_current_week_counts_its_nights_so_far():
 def test_diary_answers_average_nights_over_four_weeks():
     entries = [entry(SUNDAY - timedelta(days=d, hours=-1), d, minutes=m)
                for d, m in ((1, 2), (2, 4), (9, 10), (20, 6), (60, 99))]  # fmt: skip
-    assert diary.diary_answers(entries, SUNDAY) == {"cramps_per_week": 1, "cramp_minutes": 5}
+    assert diary_stats.diary_answers(entries, SUNDAY) == {"cramps_per_week": 1, "cramp_minutes": 5}
 
 
 def test_diary_answers_of_a_new_diary_use_the_weeks_it_has():
     entries = [entry(SUNDAY - timedelta(days=d, hours=-1), d) for d in (0, 2, 4, 7, 9, 11)]
-    assert diary.diary_answers(entries, SUNDAY)["cramps_per_week"] == 3.5  # 6 nights in 12
+    assert diary_stats.diary_answers(entries, SUNDAY)["cramps_per_week"] == 3.5  # 6 nights in 12
 
 
 def test_diary_answers_never_exceed_seven_and_need_entries_in_the_window():
-    assert diary.diary_answers([entry(SUNDAY - timedelta(weeks=6), 1)], SUNDAY) == {}
+    assert diary_stats.diary_answers([entry(SUNDAY - timedelta(weeks=6), 1)], SUNDAY) == {}
     every = [entry(SUNDAY - timedelta(days=d, hours=-1), d) for d in range(28)]
-    assert diary.diary_answers(every, SUNDAY)["cramps_per_week"] == 7
+    assert diary_stats.diary_answers(every, SUNDAY)["cramps_per_week"] == 7
 
 
 def test_fill_from_diary_fills_only_what_is_missing(capsys):
     add(minutes=4)
     raw = {"age": 60, "cramps_per_week": 5, "cramp_minutes": None}
-    filled = diary.fill_from_diary(raw)
+    filled = diary_stats.fill_from_diary(raw)
     assert filled == {"age": 60, "cramps_per_week": 5, "cramp_minutes": 4}
     assert raw["cramp_minutes"] is None  # not changed in place
     assert "cramp_minutes 4" in capsys.readouterr().err

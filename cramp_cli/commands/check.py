@@ -143,7 +143,7 @@ def check(
 
     raw, name = gather(kb, answers_file, given_flags)
     if from_diary:
-        from ..diary import fill_from_diary
+        from ..diary_stats import fill_from_diary
 
         raw = fill_from_diary(raw)
     if answers_file is None and can_prompt(no_input):

@@ -35,7 +35,7 @@ NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (NO_C
 
 def checked(flag: str, parse: Callable[..., T], *args: object) -> T:
     """parse(*args), with a DiaryValueError turned into exit 2 naming the flag."""
-    from ..diary import DiaryValueError
+    from ..diary_values import DiaryValueError
 
     try:
         return parse(*args)

@@ -66,7 +66,8 @@ def history(
     no_color: NoColorOption = False,
 ) -> None:
     """Show the diary's entries."""
-    from ..diary import list_entries, parse_date
+    from ..diary import list_entries
+    from ..diary_values import parse_date
 
     entries = list_entries(
         None if since is None else checked("--since", parse_date, since),
@@ -111,7 +112,7 @@ def _table(entries: "list[Entry]", no_color: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..diary import number
+    from ..diary_values import number
     from ..output import say
     from ..terminal import rich_console
 

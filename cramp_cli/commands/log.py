@@ -77,11 +77,11 @@ def log(
     no_input: NoInputOption = False,
 ) -> None:
     """Record a cramp episode."""
-    from ..diary import (
+    from ..diary import add_entry
+    from ..diary_values import (
         HELPED,
         LEGS,
         MUSCLES,
-        add_entry,
         parse_choice,
         parse_choices,
         parse_minutes,
@@ -127,7 +127,7 @@ def log(
 
 def _validator(parse: Any) -> Any:
     """A questionary validator from a parse_* function: True, or the reason in words."""
-    from ..diary import DiaryValueError
+    from ..diary_values import DiaryValueError
 
     def validate(text: str) -> bool | str:
         try:
@@ -148,7 +148,7 @@ def ask(prompter: "Prompter", values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ask(prompter: "Prompter", values: dict[str, Any]) -> dict[str, Any]:
-    from ..diary import HELPED, LEGS, MUSCLES, parse_minutes, parse_severity
+    from ..diary_values import HELPED, LEGS, MUSCLES, parse_minutes, parse_severity
 
     got: dict[str, Any] = {}
     if values["leg"] is None:

@@ -44,7 +44,9 @@ def stats(
     import json
     import sys
 
-    from ..diary import compute_stats, list_entries, parse_weeks
+    from ..diary import list_entries
+    from ..diary_stats import compute_stats
+    from ..diary_values import parse_weeks
     from ..output import write_stdout
     from ..render.diary_text import bar_char, render_stats
 

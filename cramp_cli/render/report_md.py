@@ -131,7 +131,7 @@ def saved_line(assessment: SavedAssessment) -> str:
 
 
 def entry_cells(entry: Entry) -> list[str]:
-    from ..diary import number
+    from ..diary_values import number
 
     return [
         str(entry.id),
