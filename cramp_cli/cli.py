@@ -6,7 +6,7 @@ bad input, 130 with "Interrupted." for Ctrl-C, and a quiet exit 0 when the reade
 output goes away.
 """
 
-from __future__ import annotations
+
 
 import os
 import sys
@@ -14,24 +14,9 @@ from typing import Annotated
 
 import typer
 
-from .commands import check as check_command
-from .commands import medicines as medicines_command
-from .commands import rules as rules_command
-from .commands import schema as schema_command
-from .commands import why as why_command
 from .commands.common import EXIT_CODES_HELP
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CrampsError, RulesError
 from .output import OutputClosed, say
-
-app = typer.Typer(
-    name="cramps",
-    help="A symptom checker for nocturnal leg cramps. Not a diagnosis.\n\n" + EXIT_CODES_HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
 
 
 def _version(value: bool) -> None:
@@ -43,7 +28,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True,
@@ -52,27 +36,79 @@ def main(
     """A symptom checker for nocturnal leg cramps. Not a diagnosis."""
 
 
-# --- commands: one line (or two) per command module; keep this block in this order ---
-app.command(
-    name="check", help=check_command.HELP, epilog=check_command.EPILOG, no_args_is_help=False
-)(check_command.check)
-app.add_typer(rules_command.app, name="rules")
-app.command(name="why", help=why_command.HELP, epilog=why_command.EPILOG)(why_command.why)
-app.command(name="schema", help=schema_command.HELP, epilog=schema_command.EPILOG)(
-    schema_command.schema
-)
-app.command(name="medicines", help=medicines_command.HELP, epilog=medicines_command.EPILOG)(
-    medicines_command.medicines
-)
-from .commands.diary_options import register as register_diary  # noqa: E402 (log ... forget)
+def build_app(argv: list[str]) -> typer.Typer:
+    """A new app with the command that argv names, or all commands when it names none."""
+    app = typer.Typer(
+        name="cramps",
+        help="A symptom checker for nocturnal leg cramps. Not a diagnosis.\n\n" + EXIT_CODES_HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(main)
+    name = next((arg for arg in argv if not arg.startswith("-")), None)
+    wanted = [COMMANDS[name]] if name in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for register in wanted:
+        register(app)
+    return app
 
-register_diary(app)
-# --- end of commands ---
+
+# --- commands ------------------------------------------------------------------------------
+# Each command module is imported only when its command runs: Typer builds every registered
+# command's options on each run, and cramps has many. `cramps --help`, a mistyped command and
+# no command at all register them all, so help and "did you mean" see every command.
+
+
+def _check(app: typer.Typer) -> None:
+    from .commands import check
+
+    app.command(name="check", help=check.HELP, epilog=check.EPILOG)(check.check)
+
+
+def _rules(app: typer.Typer) -> None:
+    from .commands import rules
+
+    app.add_typer(rules.app, name="rules")
+
+
+def _why(app: typer.Typer) -> None:
+    from .commands import why
+
+    app.command(name="why", help=why.HELP, epilog=why.EPILOG)(why.why)
+
+
+def _schema(app: typer.Typer) -> None:
+    from .commands import schema
+
+    app.command(name="schema", help=schema.HELP, epilog=schema.EPILOG)(schema.schema)
+
+
+def _medicines(app: typer.Typer) -> None:
+    from .commands import medicines
+
+    app.command(name="medicines", help=medicines.HELP, epilog=medicines.EPILOG)(
+        medicines.medicines
+    )
+
+
+def _diary(app: typer.Typer) -> None:
+    from .commands.diary_options import register
+
+    register(app)
+
+
+# In the order `cramps --help` lists them.
+COMMANDS = {"check": _check, "rules": _rules, "why": _why, "schema": _schema,
+            "medicines": _medicines, "log": _diary, "history": _diary, "stats": _diary,
+            "report": _diary, "forget": _diary}  # fmt: skip
 
 
 def run(argv: list[str]) -> int:
     """Run the app on argv and return the exit code of contract section 4."""
     try:
+        app = build_app(argv)
         result = app(args=argv, prog_name="cramps", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except OutputClosed:
