@@ -27,10 +27,15 @@ WHERE = (
 WeeksOption = Annotated[
     str, typer.Option("--weeks", metavar="N", help="How many ISO weeks, this one included (2-260).")
 ]
-NoInputOption = Annotated[
-    bool, typer.Option("--no-input", help="Never prompt; fail with exit 4 if something is missing.")
-]
-NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR too).")]
+
+
+def check_rules(rules: str | None) -> None:
+    """--rules works on every command: the diary does not read the knowledge base, but a
+    file that fails validation stops a diary command too (exit 3), as it stops any other."""
+    if rules is not None:
+        from .common import load_knowledge
+
+        load_knowledge(rules)
 
 
 def checked(flag: str, parse: Callable[..., T], *args: object) -> T:

@@ -6,7 +6,8 @@ import typer
 
 from ..errors import MissingAnswersError, UsageError
 from . import diary_options
-from .diary_options import DIARY_EXIT_CODES, WHERE, NoInputOption
+from .common import NoInputOption, RulesOption
+from .diary_options import DIARY_EXIT_CODES, WHERE, check_rules
 
 HELP = (
     "Remove one entry by its id (see cramps history), or with --all the whole diary: the "
@@ -34,8 +35,10 @@ def forget(
         bool, typer.Option("--yes", "-y", help="Do not ask before removing the whole diary.")
     ] = False,
     no_input: NoInputOption = False,
+    rules: RulesOption = None,
 ) -> None:
     """Remove an entry, or the whole diary."""
+    check_rules(rules)
     if everything == (entry_id is not None):
         raise UsageError("give an entry ID or --all (not both); cramps history shows the ids")
     if everything:

@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .diary_options import DIARY_EXIT_CODES, WHERE, NoColorOption, checked
+from .common import NoColorOption, RulesOption
+from .diary_options import DIARY_EXIT_CODES, WHERE, check_rules, checked
 
 if TYPE_CHECKING:
     from ..diary import Entry
@@ -64,8 +65,10 @@ def history(
         ),
     ] = HistoryFormat.table,
     no_color: NoColorOption = False,
+    rules: RulesOption = None,
 ) -> None:
     """Show the diary's entries."""
+    check_rules(rules)
     from ..diary import list_entries
     from ..diary_values import parse_date
 

@@ -6,7 +6,8 @@ import typer
 
 from ..errors import MissingAnswersError
 from . import diary_options
-from .diary_options import DIARY_EXIT_CODES, WHERE, NoInputOption, checked
+from .common import NoInputOption, RulesOption
+from .diary_options import DIARY_EXIT_CODES, WHERE, check_rules, checked
 
 if TYPE_CHECKING:
     from ..prompts import Prompter
@@ -75,8 +76,10 @@ def log(
         ),
     ] = None,
     no_input: NoInputOption = False,
+    rules: RulesOption = None,
 ) -> None:
     """Record a cramp episode."""
+    check_rules(rules)
     from ..diary import add_entry
     from ..diary_values import (
         HELPED,

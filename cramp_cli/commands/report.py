@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import UsageError
-from .diary_options import DIARY_EXIT_CODES, WeeksOption, checked
+from .common import RulesOption
+from .diary_options import DIARY_EXIT_CODES, WeeksOption, check_rules, checked
 
 if TYPE_CHECKING:
     from ..render.report_md import ReportData
@@ -42,8 +43,10 @@ def report(
         ),
     ] = None,
     weeks: WeeksOption = "8",
+    rules: RulesOption = None,
 ) -> None:
     """Write a report for a doctor."""
+    check_rules(rules)
     kind = "markdown" if out is None else SUFFIXES.get(out.suffix.lower())
     if kind is None:
         raise UsageError(f"--out: {str(out)!r} must end in .md or .html")

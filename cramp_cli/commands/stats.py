@@ -5,7 +5,8 @@ from typing import Annotated
 
 import typer
 
-from .diary_options import DIARY_EXIT_CODES, WeeksOption, checked
+from .common import RulesOption
+from .diary_options import DIARY_EXIT_CODES, WeeksOption, check_rules, checked
 
 HELP = (
     "Summarise the diary over the last weeks (8 by default, this week included): episodes, "
@@ -39,8 +40,10 @@ def stats(
             help="text (default) for a person, json for scripts.",
         ),
     ] = StatsFormat.text,
+    rules: RulesOption = None,
 ) -> None:
     """Summarise the diary."""
+    check_rules(rules)
     import json
     import sys
 
