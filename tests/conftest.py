@@ -78,3 +78,12 @@ def assess(kb, answers: dict[str, Any]) -> dict[str, Any]:
     from cramp_cli.engine import assess as run_engine
 
     return run_engine(kb, normalise(answers, kb))
+
+
+def one_error_line(stderr: str) -> str:
+    """The single `cramps: error:` line a failure prints, with no traceback."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    assert lines[0].startswith("cramps: error: ")
+    return lines[0]

@@ -8,19 +8,11 @@ import re
 import pytest
 import yaml
 
-from tests.conftest import EXAMPLES, RULES, write_answers
+from tests.conftest import EXAMPLES, RULES, one_error_line, write_answers
 
 EXPECT_KEYS = {"causes_include", "causes_exclude", "red_flags_include", "no_red_flags",
                "red_flags_exactly", "drug_classes", "medications", "triage",
                "self_care_never_mentions"}  # fmt: skip
-
-
-def one_error_line(stderr: str) -> str:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    assert lines[0].startswith("cramps: error: ")
-    return lines[0]
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)

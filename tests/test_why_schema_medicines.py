@@ -10,17 +10,9 @@ from pathlib import Path
 import pytest
 
 from cramp_cli import contract
-from tests.conftest import EXAMPLES, RULES, assess, invoke, write_answers
+from tests.conftest import EXAMPLES, RULES, assess, invoke, one_error_line, write_answers
 
 CRAMPS = Path(sys.executable).parent / "cramps"
-
-
-def one_error(stderr: str) -> str:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    assert lines[0].startswith("cramps: error: ")
-    return lines[0]
 
 
 def broken_rules(folder: Path) -> tuple[Path, int]:
@@ -47,7 +39,7 @@ def test_an_invalid_rules_file_stops_every_command(tmp_path, args):
     result = invoke(*args, "--rules", str(path))
     assert result.code == 3
     assert result.stdout == ""
-    assert one_error(result.stderr).startswith(f"cramps: error: {path}:{line}:")
+    assert one_error_line(result.stderr).startswith(f"cramps: error: {path}:{line}:")
 
 
 # --------------------------------------------------------------------------- why
@@ -154,7 +146,7 @@ def test_why_reads_yaml_answers_and_refuses_yes_for_true(tmp_path):
     bad.write_text("age: 40\nsmoker: yes\n", encoding="utf-8")
     result = invoke("why", "smoking", "--answers", str(bad))
     assert result.code == 2
-    assert one_error(result.stderr) == (f"cramps: error: {bad}:2:9: not valid JSON or YAML: "
+    assert one_error_line(result.stderr) == (f"cramps: error: {bad}:2:9: not valid JSON or YAML: "
                                         "write true or false, not 'yes' (quote it if you mean "
                                         "the word)")  # fmt: skip
 
@@ -169,21 +161,21 @@ def test_why_takes_every_question_flag_of_check(kb):
 def test_why_without_age_exits_4_and_never_asks():
     result = invoke("why", "smoking", "--smoker")
     assert result.code == 4
-    assert one_error(result.stderr).startswith("cramps: error: missing answers: age (--age)")
+    assert one_error_line(result.stderr).startswith("cramps: error: missing answers: age (--age)")
     assert result.stdout == ""
 
 
 def test_why_rejects_bad_answers_and_unknown_rules(tmp_path):
     bad = invoke("why", "older_age", "--age", "old")
     assert bad.code == 2
-    assert one_error(bad.stderr).startswith("cramps: error: --age: ")
+    assert one_error_line(bad.stderr).startswith("cramps: error: --age: ")
     path = write_answers(tmp_path, {"age": 40, "medication": ["Lipitor"]})
     typo = invoke("why", "medication", "--answers", str(path))
     assert typo.code == 2
-    assert "did you mean 'medications'?" in one_error(typo.stderr)
+    assert "did you mean 'medications'?" in one_error_line(typo.stderr)
     unknown = invoke("why", "smokng", "--age", "40")
     assert unknown.code == 2
-    assert "no rule 'smokng' (did you mean 'smoking'?)" in one_error(unknown.stderr)
+    assert "no rule 'smokng' (did you mean 'smoking'?)" in one_error_line(unknown.stderr)
 
 
 def test_installed_why_without_answers_exits_4():
@@ -266,7 +258,7 @@ def test_check_json_output_is_valid_under_the_assessment_model(tmp_path):
 def test_schema_of_an_unknown_document_is_a_usage_error():
     result = invoke("schema", "diary")
     assert result.code == 2
-    assert "diary" in one_error(result.stderr)
+    assert "diary" in one_error_line(result.stderr)
 
 
 def test_installed_schema_is_plain_json():
