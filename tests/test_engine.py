@@ -323,3 +323,31 @@ def test_every_contract_id_has_a_rule(kb):
     rule_ids = {r.id for r in kb.rules}
     assert set(CAUSE_IDS) <= rule_ids
     assert set(RED_FLAG_IDS) <= rule_ids
+
+
+# --------------------------------------------------------------------------- look-alikes
+
+
+def test_look_alikes_of_the_clinical_reference_are_pointed_out(kb):
+    """Section 1.3: restless legs, claudication, neuropathy and dystonia are named."""
+    restless = assess(kb, {**BASE, "symptoms": ["urge_to_move_legs"]})
+    assert "possible_restless_legs" in ids(restless["red_flags"])
+    walking = assess(kb, {**BASE, "symptoms": ["pain_walking_relieved_by_rest"]})
+    assert "possible_claudication" in ids(walking["red_flags"])
+    numb = assess(kb, {**BASE, "symptoms": ["numbness_tingling"]})
+    assert "peripheral_neuropathy" in ids(numb["causes"])
+    twisting = assess(kb, {**BASE, "symptoms": ["toe_curling_or_foot_twisting"]})
+    assert twisting["see_doctor"], "a twisting foot is worth a doctor's look (dystonia)"
+    assert "idiopathic" in ids(twisting["causes"])
+
+
+def test_occasional_cramps_without_flags_are_self_care(kb):
+    doc = assess(kb, {"age": 35, "sex": "female", "pregnant": False, "medications": [],
+                      "conditions": [], "symptoms": [], "cramps_per_week": 1,
+                      "cramp_minutes": 2})  # fmt: skip
+    assert doc["triage"]["level"] == "self_care"
+    assert doc["red_flags"] == []
+    assert ids(doc["causes"]) == ["idiopathic"]
+    assert doc["tests_to_discuss"] == []
+    assert "activity_level" in doc["unanswered"]
+    assert "pregnancy_trimester" not in doc["unanswered"]  # not pregnant: it does not apply
