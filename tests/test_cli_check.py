@@ -239,3 +239,10 @@ def test_urgent_advice_is_repeated_at_the_end_of_a_long_text_page(cli):
     assert "999" in "\n".join(tail)
     calm = cli("check", "--age", "40").stdout.strip().splitlines()[-3:]
     assert not any("SELF-CARE" in line for line in calm)
+
+
+def test_missing_age_in_an_answers_file_says_where_to_add_it(cli, tmp_path):
+    result = cli("check", "--answers", str(write_answers(tmp_path, {"sex": "male"})))
+    assert result.code == 4
+    line = one_error_line(result.stderr)
+    assert "age (--age)" in line and "answers file" in line and "terminal" not in line

@@ -152,7 +152,7 @@ def check(
         raw = run_interview(kb, raw)
         name = "answers"
     answers = to_answers(kb, raw, name)
-    _require(kb, answers)
+    _require(kb, answers, answers_file)
     for message in answers.warnings:
         warn(message)
     if save_answers is not None:
@@ -167,16 +167,17 @@ def check(
     show(doc, output_format or Format.text, no_color, kb)
 
 
-def _require(kb: "KnowledgeBase", answers: "Answers") -> None:
+def _require(kb: "KnowledgeBase", answers: "Answers", answers_file: str | None) -> None:
+    """Exit 4 naming what is missing and the flags that supply it."""
     from ..answers import missing_required
 
     missing = missing_required(answers.values, kb)
     if missing:
         names = ", ".join(f"{q.id} (--{q.flag})" for q in missing)
-        raise MissingAnswersError(
-            f"missing answers: {names}; give them as flags or in --answers FILE, "
-            "or run cramps check in a terminal to be asked"
-        )
+        how = ("give them as flags or add them to the answers file" if answers_file is not None
+               else "give them as flags or in --answers FILE, or run cramps check in a "
+               "terminal to be asked")  # fmt: skip
+        raise MissingAnswersError(f"missing answers: {names}; {how}")
 
 
 def _save_answers(path: Path, answers: "Answers") -> None:
