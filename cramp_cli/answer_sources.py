@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .answers import Answers, normalise, normalise_value
+from .answers import normalise, normalise_value, token
 from .errors import AnswersError
 from .files import open_input
 
@@ -103,17 +103,6 @@ def gather(
         if not isinstance(data, Mapping):
             raise AnswersError(f"{name}: answers must be an object of question ids and answers")
         normalise(data, kb, name)  # report the file's mistakes with the file's name
-        raw.update(data)
-        raw = {_canonical_key(k): v for k, v in raw.items()}
+        raw = {token(k) if isinstance(k, str) else k: v for k, v in data.items()}
     raw.update(flag_answers(kb, flags))
     return raw, name
-
-
-def _canonical_key(key: Any) -> Any:
-    from .answers import token
-
-    return token(key) if isinstance(key, str) else key
-
-
-def to_answers(kb: KnowledgeBase, raw: Mapping[str, Any], name: str) -> Answers:
-    return normalise(raw, kb, name)

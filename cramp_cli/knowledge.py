@@ -140,10 +140,6 @@ class KnowledgeBase(NamedTuple):
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
-    def cite(self, keys: tuple[str, ...]) -> list[str]:
-        """Canonical citations for reference keys, in order."""
-        return [self.references[k] for k in keys]
-
 
 # --------------------------------------------------------------------------- building
 
@@ -360,7 +356,8 @@ def _write_cache(sha256: str, data: Mapping[str, Any]) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-def display_name(path: Path, given: str | None) -> str:
+def display_name(given: str | None) -> str:
+    """How problems name a rules file: as the person gave it, or rules.yaml for the shipped one."""
     return given if given is not None else "rules.yaml"
 
 
@@ -393,7 +390,7 @@ def load(rules: str | Path | None = None, *, max_bytes: int = MAX_RULES_BYTES) -
     """
     given = str(rules) if rules is not None else None
     path = Path(rules) if rules is not None else default_rules_path()
-    name = display_name(path, given)
+    name = display_name(given)
     raw = read_rules_bytes(path, name, max_bytes)
     sha256 = _sha256(raw)
     cached = _read_cache(sha256)

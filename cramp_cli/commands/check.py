@@ -138,7 +138,8 @@ def check(
         from ..batch import run_batch
 
         raise typer.Exit(run_batch(kb, batch))
-    from ..answer_sources import gather, to_answers
+    from ..answer_sources import gather
+    from ..answers import normalise
     from ..terminal import can_prompt
 
     raw, name = gather(kb, answers_file, given_flags)
@@ -151,7 +152,7 @@ def check(
 
         raw = run_interview(kb, raw)
         name = "answers"
-    answers = to_answers(kb, raw, name)
+    answers = normalise(raw, kb, name)
     _require(kb, answers, answers_file)
     for message in answers.warnings:
         warn(message)

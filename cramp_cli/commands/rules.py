@@ -87,7 +87,7 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
 
     given = file if file is not None else rules
     path = Path(given) if given is not None else default_rules_path()
-    name = display_name(path, given)
+    name = display_name(given)
     raw = read_rules_bytes(path, name)
     data, problems = validate_bytes(raw, name)
     if problems:

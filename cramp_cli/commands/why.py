@@ -96,13 +96,13 @@ def _given_flags(kb: "KnowledgeBase", flags: dict[str, Any]) -> dict[str, Any]:
 
 
 def _answers(kb: "KnowledgeBase", answers_file: str | None, flags: dict[str, Any]) -> "Answers":
-    from ..answer_sources import gather, to_answers
-    from ..answers import missing_required
+    from ..answer_sources import gather
+    from ..answers import missing_required, normalise
     from ..errors import MissingAnswersError
     from ..output import warn
 
     raw, name = gather(kb, answers_file, _given_flags(kb, flags))
-    answers = to_answers(kb, raw, name)
+    answers = normalise(raw, kb, name)
     missing = missing_required(answers.values, kb)
     if missing:
         names = ", ".join(f"{q.id} (--{q.flag})" for q in missing)
