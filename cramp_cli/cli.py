@@ -94,9 +94,17 @@ def _medicines(app: typer.Typer) -> None:
 
 
 def _diary(app: typer.Typer) -> None:
-    from .commands.diary_options import register
+    """Add the diary commands to the app, in the order --help lists them."""
+    from .commands import forget, history, log, report, stats
 
-    register(app)
+    for name, module, function in (
+        ("log", log, log.log),
+        ("history", history, history.history),
+        ("stats", stats, stats.stats),
+        ("report", report, report.report),
+        ("forget", forget, forget.forget),
+    ):
+        app.command(name=name, help=module.HELP, epilog=module.EPILOG)(function)
 
 
 # In the order `cramps --help` lists them.

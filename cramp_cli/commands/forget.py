@@ -5,9 +5,8 @@ from typing import Annotated
 import typer
 
 from ..errors import MissingAnswersError, UsageError
-from . import diary_options
-from .common import NoInputOption, RulesOption
-from .diary_options import DIARY_EXIT_CODES, WHERE, check_rules
+from . import common
+from .common import DIARY_EXIT_CODES, WHERE, NoInputOption, RulesOption, check_rules
 
 HELP = (
     "Remove one entry by its id (see cramps history), or with --all the whole diary: the "
@@ -87,6 +86,6 @@ def _forget_all(yes: bool, no_input: bool) -> None:
 def _confirm(message: str) -> bool:
     """Ask, defaulting to no; Ctrl-D stops like Ctrl-C."""
     try:
-        return diary_options.make_prompter().confirm(message, default=False)
+        return common.make_prompter().confirm(message, default=False)
     except EOFError:
         raise KeyboardInterrupt from None

@@ -5,8 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import NoColorOption, RulesOption
-from .diary_options import DIARY_EXIT_CODES, WHERE, check_rules, checked
+from .common import DIARY_EXIT_CODES, WHERE, NoColorOption, RulesOption, check_rules, checked
 
 if TYPE_CHECKING:
     from ..diary import Entry

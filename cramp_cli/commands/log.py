@@ -5,9 +5,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import MissingAnswersError
-from . import diary_options
-from .common import NoInputOption, RulesOption
-from .diary_options import DIARY_EXIT_CODES, WHERE, check_rules, checked
+from . import common
+from .common import DIARY_EXIT_CODES, WHERE, NoInputOption, RulesOption, check_rules, checked
 
 if TYPE_CHECKING:
     from ..prompts import Prompter
@@ -106,7 +105,7 @@ def log(
     }
     missing = [name for name in REQUIRED if values[name] is None]
     if missing and can_prompt(no_input):  # what helped is asked only along with the rest
-        values.update(ask(diary_options.make_prompter(), values))
+        values.update(ask(common.make_prompter(), values))
     elif missing:
         flags = ", ".join(f"--{name}" for name in missing)
         raise MissingAnswersError(

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import UsageError
-from .common import RulesOption
-from .diary_options import DIARY_EXIT_CODES, WeeksOption, check_rules, checked
+from .common import DIARY_EXIT_CODES, RulesOption, WeeksOption, check_rules, checked
 
 if TYPE_CHECKING:
     from ..render.report_md import ReportData

@@ -5,8 +5,7 @@ from typing import Annotated
 
 import typer
 
-from .common import RulesOption
-from .diary_options import DIARY_EXIT_CODES, WeeksOption, check_rules, checked
+from .common import DIARY_EXIT_CODES, RulesOption, WeeksOption, check_rules, checked
 
 HELP = (
     "Summarise the diary over the last weeks (8 by default, this week included): episodes, "
