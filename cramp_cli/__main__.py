@@ -9,7 +9,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:
         # Answered before Typer is imported: a tenth of the start-up of any other command.
-        from .output import write_stdout
+        from .console.output import write_stdout
         from .version import version_text
 
         write_stdout(version_text() + "\n")

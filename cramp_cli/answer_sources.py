@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .answers import normalise, normalise_value, token
+from .console.files import open_input
 from .errors import AnswersError
-from .files import open_input
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .answers import missing_required, normalise
+from .console.files import open_input
+from .console.output import OutputClosed, say, silence_stdout
 from .engine import assess
 from .errors import EXIT_OK, EXIT_USAGE, AnswersError
-from .files import open_input
-from .output import OutputClosed, say, silence_stdout
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase

@@ -15,13 +15,13 @@ from typing import Annotated
 import typer
 
 from .commands.common import EXIT_CODES_HELP
+from .console.output import OutputClosed, say
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CrampsError, RulesError
-from .output import OutputClosed, say
 
 
 def _version(value: bool) -> None:
     if value:
-        from .output import write_stdout
+        from .console.output import write_stdout
         from .version import version_text
 
         write_stdout(version_text() + "\n")
@@ -133,7 +133,7 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
     except BrokenPipeError:
-        from .output import silence_stdout
+        from .console.output import silence_stdout
 
         silence_stdout()
         return 0

@@ -403,7 +403,7 @@ def forget_all() -> list[Path]:
 
 def save_assessment(doc: dict[str, Any]) -> None:
     """Store an assessment from `cramps check --save` with the time, for `cramps report`."""
-    from .output import say
+    from .console.output import say
 
     with connect(create=True) as conn:
         assert conn is not None

@@ -138,7 +138,7 @@ def fill_from_diary(raw: dict[str, Any]) -> dict[str, Any]:
     Answers given (flags, a file) always win; a null answer counts as not given. A short
     note on standard error says what was filled, so standard output stays the assessment.
     """
-    from .output import say, warn
+    from .console.output import say, warn
 
     wanted = [key for key in ("cramps_per_week", "cramp_minutes") if raw.get(key) is None]
     if not wanted:

@@ -86,7 +86,9 @@ def terminal(monkeypatch):
 
     def install(answers: list[Any]) -> FakePrompter:
         prompter = FakePrompter(answers)
-        monkeypatch.setattr("cramp_cli.terminal.can_prompt", lambda no_input=False: not no_input)
+        monkeypatch.setattr(
+            "cramp_cli.console.terminal.can_prompt", lambda no_input=False: not no_input
+        )
         monkeypatch.setattr("cramp_cli.commands.common.make_prompter", lambda: prompter)
         return prompter
 

@@ -493,11 +493,11 @@ def test_drinks_to_units_rounds_to_one_decimal():
 def test_save_answers_writes_the_interview_answers_that_answers_reads_back(
     kb, cli, tmp_path, monkeypatch
 ):
+    import cramp_cli.console.terminal
     import cramp_cli.prompts
-    import cramp_cli.terminal
 
     prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish()])
-    monkeypatch.setattr(cramp_cli.terminal, "can_prompt", lambda no_input=False: True)
+    monkeypatch.setattr(cramp_cli.console.terminal, "can_prompt", lambda no_input=False: True)
     monkeypatch.setattr(cramp_cli.prompts, "QuestionaryPrompter", lambda: prompter)
     saved = tmp_path / "saved.json"
     first = cli("check", "--format", "json", "--save-answers", str(saved))

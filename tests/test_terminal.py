@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from cramp_cli.terminal import can_prompt, colour_wanted, is_tty
+from cramp_cli.console.terminal import can_prompt, colour_wanted, is_tty
 
 
 class FakeTerminal(io.StringIO):

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..console.output import warn, write_stdout
 from ..errors import MissingAnswersError, UsageError
-from ..output import warn, write_stdout
 from .common import (
     EXIT_CODES_HELP,
     Format,
@@ -140,7 +140,7 @@ def check(
         raise typer.Exit(run_batch(kb, batch))
     from ..answer_sources import gather
     from ..answers import normalise
-    from ..terminal import can_prompt
+    from ..console.terminal import can_prompt
 
     raw, name = gather(kb, answers_file, given_flags)
     if from_diary:
@@ -202,8 +202,8 @@ def show(doc: dict[str, Any], output_format: Format, no_color: bool, kb: "Knowle
 
         write_stdout(render(doc, kb.tests))
     else:
+        from ..console.terminal import rich_console
         from ..render.text import render as render_text
-        from ..terminal import rich_console
 
         console = rich_console(no_color=no_color)
         with console.capture() as captured:

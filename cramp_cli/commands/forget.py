@@ -47,8 +47,8 @@ def forget(
 
 
 def _forget_one(text: str) -> None:
+    from ..console.output import say
     from ..diary import delete_entry
-    from ..output import say
 
     cleaned = text.strip()
     is_id = cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 18  # fits SQLite
@@ -59,9 +59,9 @@ def _forget_one(text: str) -> None:
 
 
 def _forget_all(yes: bool, no_input: bool) -> None:
+    from ..console.output import say
+    from ..console.terminal import can_prompt
     from ..diary import diary_path, forget_all
-    from ..output import say
-    from ..terminal import can_prompt
 
     path = diary_path()
     if not path.exists():

@@ -86,7 +86,7 @@ def history(
 def _json(entries: "list[Entry]") -> None:
     import json
 
-    from ..output import write_stdout
+    from ..console.output import write_stdout
 
     write_stdout(json.dumps([e.to_json() for e in entries], indent=2, ensure_ascii=False) + "\n")
 
@@ -96,7 +96,7 @@ def _csv(entries: "list[Entry]") -> None:
     import csv
     import io
 
-    from ..output import write_stdout
+    from ..console.output import write_stdout
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -114,9 +114,9 @@ def _table(entries: "list[Entry]", no_color: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from ..console.output import say
+    from ..console.terminal import rich_console
     from ..diary_values import number
-    from ..output import say
-    from ..terminal import rich_console
 
     if not entries:
         say("No entries. Record one with: cramps log")

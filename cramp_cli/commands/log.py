@@ -79,6 +79,8 @@ def log(
 ) -> None:
     """Record a cramp episode."""
     check_rules(rules)
+    from ..console.output import say, write_stdout
+    from ..console.terminal import can_prompt
     from ..diary import add_entry
     from ..diary_values import (
         HELPED,
@@ -91,8 +93,6 @@ def log(
         parse_severity,
         parse_when,
     )
-    from ..output import say, write_stdout
-    from ..terminal import can_prompt
 
     values: dict[str, Any] = {
         "when": checked("--when", parse_when, when),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..output import write_stdout
+from ..console.output import write_stdout
 from .common import EXIT_CODES_HELP, NoColorOption, RulesOption, load_knowledge
 from .rules import TableFormat, TableFormatOption, print_rich, write_json
 

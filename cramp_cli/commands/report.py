@@ -51,7 +51,7 @@ def report(
         raise UsageError(f"--out: {str(out)!r} must end in .md or .html")
     data = gather(checked("--weeks", _parse_weeks, weeks))
     if data.assessment is None:
-        from ..output import warn
+        from ..console.output import warn
 
         warn("no saved assessment in the diary; run cramps check --save to include one")
     if kind == "html":
@@ -63,7 +63,7 @@ def report(
 
         text = render_markdown(data)
     if out is None:
-        from ..output import write_stdout
+        from ..console.output import write_stdout
 
         write_stdout(text)
     else:
@@ -113,7 +113,7 @@ def _write_private(path: Path, text: str) -> None:
     """Write the report 0600 when creating it (it holds health data); say where it went."""
     import os
 
-    from ..output import say
+    from ..console.output import say
 
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

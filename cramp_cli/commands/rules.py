@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..output import write_stdout
+from ..console.output import write_stdout
 from .common import EXIT_CODES_HELP, NoColorOption, RulesOption, load_knowledge
 
 if TYPE_CHECKING:
@@ -188,8 +188,8 @@ def print_rich(renderable: Any, no_color: bool) -> None:
     """Print a rich renderable on standard output, quietly when the reader goes away."""
     import sys
 
-    from ..output import OutputClosed, silence_stdout
-    from ..terminal import is_tty, rich_console
+    from ..console.output import OutputClosed, silence_stdout
+    from ..console.terminal import is_tty, rich_console
 
     console = rich_console(no_color=no_color)
     if not is_tty(sys.stdout):  # piped: one line per row, for grep and friends

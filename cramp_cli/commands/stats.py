@@ -46,10 +46,10 @@ def stats(
     import json
     import sys
 
+    from ..console.output import write_stdout
     from ..diary import list_entries
     from ..diary_stats import compute_stats
     from ..diary_values import parse_weeks
-    from ..output import write_stdout
     from ..render.diary_text import bar_char, render_stats
 
     result = compute_stats(list_entries(), checked("--weeks", parse_weeks, weeks))

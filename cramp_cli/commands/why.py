@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..output import write_stdout
+from ..console.output import write_stdout
 from . import check as check_command
 from .common import EXIT_CODES_HELP, RulesOption, load_knowledge
 from .rules import TextFormat, TextFormatOption, find_rule, write_json
@@ -98,8 +98,8 @@ def _given_flags(kb: "KnowledgeBase", flags: dict[str, Any]) -> dict[str, Any]:
 def _answers(kb: "KnowledgeBase", answers_file: str | None, flags: dict[str, Any]) -> "Answers":
     from ..answer_sources import gather
     from ..answers import missing_required, normalise
+    from ..console.output import warn
     from ..errors import MissingAnswersError
-    from ..output import warn
 
     raw, name = gather(kb, answers_file, _given_flags(kb, flags))
     answers = normalise(raw, kb, name)

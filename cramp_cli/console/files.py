@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import IO
 
-from .errors import UsageError
+from ..errors import UsageError
 
 
 def open_input(path: str, option: str, kind: str) -> IO[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .errors import CrampsError
+from ..errors import CrampsError
 
 
 class OutputClosed(CrampsError):
