@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from cramp_cli import diary, diary_stats, diary_values
-from cramp_cli.diary import Entry
+from cramp_cli.diary import stats as diary_stats
+from cramp_cli.diary import store as diary
+from cramp_cli.diary import values as diary_values
+from cramp_cli.diary.store import Entry
 from cramp_cli.errors import DiaryError
 
 # A Sunday evening: the current ISO week (2026-W48) is complete, so every half is whole weeks.
@@ -205,7 +207,7 @@ def test_an_older_diary_is_migrated_and_keeps_its_entries(monkeypatch):
 
 WRITER = textwrap.dedent("""
     import sys, time
-    from cramp_cli.diary import add_entry, local_now
+    from cramp_cli.diary.store import add_entry, local_now
     start = float(sys.argv[1])
     while time.time() < start:
         time.sleep(0.001)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from cramp_cli import diary
+from cramp_cli.diary import store as diary
 from tests.conftest import invoke, write_answers
 
 CRAMPS = Path(sys.executable).parent / "cramps"

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from cramp_cli import diary
+from cramp_cli.diary import store as diary
 from tests.conftest import invoke
 
 NASTY_NOTE = '<script>alert("x")</script> & <b>bold</b> | *stars* [link](http://x)'

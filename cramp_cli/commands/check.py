@@ -144,7 +144,7 @@ def check(
 
     raw, name = gather(kb, answers_file, given_flags)
     if from_diary:
-        from ..diary_stats import fill_from_diary
+        from ..diary.stats import fill_from_diary
 
         raw = fill_from_diary(raw)
     if answers_file is None and can_prompt(no_input):
@@ -162,7 +162,7 @@ def check(
 
     doc = assess(kb, answers)
     if save:
-        from ..diary import save_assessment
+        from ..diary.store import save_assessment
 
         save_assessment(doc)
     show(doc, output_format or Format.text, no_color, kb)

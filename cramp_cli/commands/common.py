@@ -84,7 +84,7 @@ def check_rules(rules: str | None) -> None:
 
 def checked(flag: str, parse: Callable[..., T], *args: object) -> T:
     """parse(*args), with a DiaryValueError turned into exit 2 naming the flag."""
-    from ..diary_values import DiaryValueError
+    from ..diary.values import DiaryValueError
 
     try:
         return parse(*args)

@@ -48,7 +48,7 @@ def forget(
 
 def _forget_one(text: str) -> None:
     from ..console.output import say
-    from ..diary import delete_entry
+    from ..diary.store import delete_entry
 
     cleaned = text.strip()
     is_id = cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 18  # fits SQLite
@@ -61,7 +61,7 @@ def _forget_one(text: str) -> None:
 def _forget_all(yes: bool, no_input: bool) -> None:
     from ..console.output import say
     from ..console.terminal import can_prompt
-    from ..diary import diary_path, forget_all
+    from ..diary.store import diary_path, forget_all
 
     path = diary_path()
     if not path.exists():

@@ -8,7 +8,7 @@ import typer
 from .common import DIARY_EXIT_CODES, WHERE, NoColorOption, RulesOption, check_rules, checked
 
 if TYPE_CHECKING:
-    from ..diary import Entry
+    from ..diary.store import Entry
 
 HELP = (
     "Show the diary's entries, oldest first: a table for a person, JSON or CSV for scripts "
@@ -68,8 +68,8 @@ def history(
 ) -> None:
     """Show the diary's entries."""
     check_rules(rules)
-    from ..diary import list_entries
-    from ..diary_values import parse_date
+    from ..diary.store import list_entries
+    from ..diary.values import parse_date
 
     entries = list_entries(
         None if since is None else checked("--since", parse_date, since),
@@ -116,7 +116,7 @@ def _table(entries: "list[Entry]", no_color: bool) -> None:
 
     from ..console.output import say
     from ..console.terminal import rich_console
-    from ..diary_values import number
+    from ..diary.values import number
 
     if not entries:
         say("No entries. Record one with: cramps log")

@@ -81,8 +81,8 @@ def log(
     check_rules(rules)
     from ..console.output import say, write_stdout
     from ..console.terminal import can_prompt
-    from ..diary import add_entry
-    from ..diary_values import (
+    from ..diary.store import add_entry
+    from ..diary.values import (
         HELPED,
         LEGS,
         MUSCLES,
@@ -129,7 +129,7 @@ def log(
 
 def _validator(parse: Any) -> Any:
     """A questionary validator from a parse_* function: True, or the reason in words."""
-    from ..diary_values import DiaryValueError
+    from ..diary.values import DiaryValueError
 
     def validate(text: str) -> bool | str:
         try:
@@ -150,7 +150,7 @@ def ask(prompter: "Prompter", values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ask(prompter: "Prompter", values: dict[str, Any]) -> dict[str, Any]:
-    from ..diary_values import HELPED, LEGS, MUSCLES, parse_minutes, parse_severity
+    from ..diary.values import HELPED, LEGS, MUSCLES, parse_minutes, parse_severity
 
     got: dict[str, Any] = {}
     if values["leg"] is None:

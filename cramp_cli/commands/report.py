@@ -71,7 +71,7 @@ def report(
 
 
 def _parse_weeks(text: str) -> int:
-    from ..diary_values import parse_weeks
+    from ..diary.values import parse_weeks
 
     return parse_weeks(text)
 
@@ -79,9 +79,9 @@ def _parse_weeks(text: str) -> int:
 def gather(weeks: int) -> "ReportData":
     """Everything the report shows, read once from the diary."""
     from .. import __version__
-    from ..diary import latest_assessment, list_entries
-    from ..diary_stats import compute_stats, in_window
-    from ..diary_values import local_now
+    from ..diary.stats import compute_stats, in_window
+    from ..diary.store import latest_assessment, list_entries
+    from ..diary.values import local_now
     from ..render.report_md import ReportData
 
     now = local_now()

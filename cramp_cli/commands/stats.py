@@ -47,9 +47,9 @@ def stats(
     import sys
 
     from ..console.output import write_stdout
-    from ..diary import list_entries
-    from ..diary_stats import compute_stats
-    from ..diary_values import parse_weeks
+    from ..diary.stats import compute_stats
+    from ..diary.store import list_entries
+    from ..diary.values import parse_weeks
     from ..render.diary_text import bar_char, render_stats
 
     result = compute_stats(list_entries(), checked("--weeks", parse_weeks, weeks))

@@ -18,7 +18,7 @@ from .diary_text import chart_lines, count_rows, summary_rows, window_words
 from .words import TRIAGE_HEADINGS, because, medicine, plain, test_label
 
 if TYPE_CHECKING:
-    from ..diary import Entry, SavedAssessment
+    from ..diary.store import Entry, SavedAssessment
 
 TITLE = "Leg cramp report"
 NO_ASSESSMENT = (
@@ -131,7 +131,7 @@ def saved_line(assessment: SavedAssessment) -> str:
 
 
 def entry_cells(entry: Entry) -> list[str]:
-    from ..diary_values import number
+    from ..diary.values import number
 
     return [
         str(entry.id),

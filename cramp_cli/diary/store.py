@@ -32,8 +32,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .diary_values import local_now, night_of, number
-from .errors import DiaryError
+from ..errors import DiaryError
+from .values import local_now, night_of, number
 
 APPLICATION_ID = 0x43524D50  # "CRMP"
 FILE_NAME = "diary.sqlite3"
@@ -403,7 +403,7 @@ def forget_all() -> list[Path]:
 
 def save_assessment(doc: dict[str, Any]) -> None:
     """Store an assessment from `cramps check --save` with the time, for `cramps report`."""
-    from .console.output import say
+    from ..console.output import say
 
     with connect(create=True) as conn:
         assert conn is not None

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .diary import Entry, list_entries
-from .diary_values import HELPED, LEGS, MUSCLES, local_now, night_of, number, week_label
+from .store import Entry, list_entries
+from .values import HELPED, LEGS, MUSCLES, local_now, night_of, number, week_label
 
 # The trend is "rising" or "falling" only when the later half of the window differs from the
 # earlier half by at least this many nights with cramps per week (one night a fortnight).
@@ -138,7 +138,7 @@ def fill_from_diary(raw: dict[str, Any]) -> dict[str, Any]:
     Answers given (flags, a file) always win; a null answer counts as not given. A short
     note on standard error says what was filled, so standard output stays the assessment.
     """
-    from .console.output import say, warn
+    from ..console.output import say, warn
 
     wanted = [key for key in ("cramps_per_week", "cramp_minutes") if raw.get(key) is None]
     if not wanted:
