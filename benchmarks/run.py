@@ -116,7 +116,8 @@ def grown_rules(factor: int, folder: Path) -> Path:
 LOAD_CODE = """\
 import sys, time
 from pathlib import Path
-from cramp_cli.knowledge import build, read_rules_bytes, validate_bytes
+from cramp_cli.engine.model import build
+from cramp_cli.knowledge import read_rules_bytes, validate_bytes
 raw = read_rules_bytes(Path(sys.argv[1]), "rules", 1 << 30)
 start = time.perf_counter()
 data, problems = validate_bytes(raw, "rules")

@@ -12,12 +12,12 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .answers import normalise, normalise_value, token
 from .console.files import open_input
+from .engine.answers import normalise, normalise_value, token
 from .errors import AnswersError
 
 if TYPE_CHECKING:
-    from .knowledge import KnowledgeBase
+    from .engine.model import KnowledgeBase
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")

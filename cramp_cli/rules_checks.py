@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, get_args, get_origin
 
 from . import contract
-from .conditions import ConditionProblem, did_you_mean, parse
+from .engine.conditions import ConditionProblem, did_you_mean, parse
 from .errors import AnswersError, Problem
 from .yaml_strict import YamlProblem, load_strict, mark_of
 
@@ -282,7 +282,7 @@ def _check_rules(data: dict, out: _Collector) -> None:
 
 
 def _check_conditions(doc: dict, data: dict, out: _Collector) -> None:
-    from .knowledge import build
+    from .engine.model import build
 
     try:
         kb_questions = build(_without_conditions(data), out.name, "").question_by_id
@@ -324,8 +324,8 @@ def _without_conditions(data: dict) -> dict:
 
 
 def _check_cases_and_safety(data: dict, out: _Collector) -> None:
-    from .answers import normalise
-    from .knowledge import build
+    from .engine.answers import normalise
+    from .engine.model import build
     from .safety import check_knowledge
 
     kb = build(data, out.name, "")

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from . import contract
 
 if TYPE_CHECKING:
-    from .knowledge import KnowledgeBase, Question
+    from .engine.model import KnowledgeBase, Question
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -55,7 +55,7 @@ def _answer_type(question: Question) -> Any:
 
 
 def _describe(question: Question) -> str:
-    from .answers import describe_allowed
+    from .engine.answers import describe_allowed
 
     text = f"{question.prompt} {question.help}".strip()
     unknown = "required" if question.required else "null means don't know"

@@ -74,8 +74,8 @@ def write_answers(folder: Path, answers: dict[str, Any], name: str = "answers.js
 
 def assess(kb, answers: dict[str, Any]) -> dict[str, Any]:
     """The assessment of a raw answers document through the whole engine."""
-    from cramp_cli.answers import normalise
-    from cramp_cli.engine import assess as run_engine
+    from cramp_cli.engine.answers import normalise
+    from cramp_cli.engine.assess import assess as run_engine
 
     return run_engine(kb, normalise(answers, kb))
 

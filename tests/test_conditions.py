@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cramp_cli.conditions import ConditionProblem, parse
+from cramp_cli.engine.conditions import ConditionProblem, parse
 
 
 @dataclass(frozen=True)

@@ -293,7 +293,7 @@ def test_unanswered_lists_only_questions_that_apply(kb):
 
 
 def test_not_applicable_answers_are_ignored_with_a_warning(kb):
-    from cramp_cli.answers import normalise
+    from cramp_cli.engine.answers import normalise
 
     answers = normalise({"age": 40, "sex": "male", "pregnant": True}, kb)
     assert "pregnant" not in answers.values

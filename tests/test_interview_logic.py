@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cramp_cli.answers import normalise
+from cramp_cli.engine.answers import normalise
 from cramp_cli.interview import (
     checklist_validator,
     drinks_to_units,

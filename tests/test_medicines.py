@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cramp_cli.medicines import clean
+from cramp_cli.engine.medicines import clean
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from cramp_cli.answers import normalise
-from cramp_cli.engine import assess
+from cramp_cli.engine.answers import normalise
+from cramp_cli.engine.assess import assess
 from cramp_cli.errors import AnswersError
 from cramp_cli.rule_cases import run_all, run_case
 from cramp_cli.safety import check_assessment
@@ -29,7 +29,8 @@ def shipped_knowledge():
     point the cache at a temporary folder, so the cache is not used here)."""
     import hashlib
 
-    from cramp_cli.knowledge import build, validate_bytes
+    from cramp_cli.engine.model import build
+    from cramp_cli.knowledge import validate_bytes
 
     raw = RULES.read_bytes()
     data, problems = validate_bytes(raw, "rules.yaml")

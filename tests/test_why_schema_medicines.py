@@ -109,8 +109,8 @@ def test_why_for_the_fallback_cause_names_the_other_causes():
 
 
 def test_why_agrees_with_check_for_every_shipped_example(kb):
-    from cramp_cli.answers import normalise
     from cramp_cli.commands.why import report
+    from cramp_cli.engine.answers import normalise
 
     for path in sorted(EXAMPLES.glob("*.json")):
         answers = json.loads(path.read_text())["answers"]

@@ -23,8 +23,8 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..answers import Answers
-    from ..knowledge import KnowledgeBase
+    from ..engine.answers import Answers
+    from ..engine.model import KnowledgeBase
 
 HELP = (
     "Check nocturnal leg cramps: red flags first, then the likely contributing causes, "
@@ -139,8 +139,8 @@ def check(
 
         raise typer.Exit(run_batch(kb, batch))
     from ..answer_sources import gather
-    from ..answers import normalise
     from ..console.terminal import can_prompt
+    from ..engine.answers import normalise
 
     raw, name = gather(kb, answers_file, given_flags)
     if from_diary:
@@ -158,7 +158,7 @@ def check(
         warn(message)
     if save_answers is not None:
         _save_answers(save_answers, answers)
-    from ..engine import assess
+    from ..engine.assess import assess
 
     doc = assess(kb, answers)
     if save:
@@ -170,7 +170,7 @@ def check(
 
 def _require(kb: "KnowledgeBase", answers: "Answers", answers_file: str | None) -> None:
     """Exit 4 naming what is missing and the flags that supply it."""
-    from ..answers import missing_required
+    from ..engine.answers import missing_required
 
     missing = missing_required(answers.values, kb)
     if missing:

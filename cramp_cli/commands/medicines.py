@@ -17,7 +17,7 @@ from .common import EXIT_CODES_HELP, NoColorOption, RulesOption, load_knowledge
 from .rules import TableFormat, TableFormatOption, print_rich, write_json
 
 if TYPE_CHECKING:
-    from ..knowledge import KnowledgeBase
+    from ..engine.model import KnowledgeBase
 
 HELP = (
     "Show what a medicine name is recognised as (generic, classes, evidence of a link to "

@@ -20,7 +20,7 @@ from ..console.output import write_stdout
 from .common import EXIT_CODES_HELP, NoColorOption, RulesOption, load_knowledge
 
 if TYPE_CHECKING:
-    from ..knowledge import KnowledgeBase, Rule
+    from ..engine.model import KnowledgeBase, Rule
 
 app = typer.Typer(
     help="Check, test and read a rules file (the knowledge base).\n\n" + EXIT_CODES_HELP,
@@ -76,14 +76,9 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
     """
     import hashlib
 
+    from ..engine.model import build
     from ..errors import RulesError
-    from ..knowledge import (
-        build,
-        default_rules_path,
-        display_name,
-        read_rules_bytes,
-        validate_bytes,
-    )
+    from ..knowledge import default_rules_path, display_name, read_rules_bytes, validate_bytes
 
     given = file if file is not None else rules
     path = Path(given) if given is not None else default_rules_path()
@@ -210,7 +205,7 @@ def print_rich(renderable: Any, no_color: bool) -> None:
 
 def find_rule(kb: "KnowledgeBase", rule_id: str) -> "Rule":
     """The rule with this id, or a usage error (exit 2) with the nearest id."""
-    from ..conditions import did_you_mean
+    from ..engine.conditions import did_you_mean
     from ..errors import UsageError
 
     rule = kb.rule(rule_id)

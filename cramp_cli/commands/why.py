@@ -23,8 +23,8 @@ from .common import EXIT_CODES_HELP, RulesOption, load_knowledge
 from .rules import TextFormat, TextFormatOption, find_rule, write_json
 
 if TYPE_CHECKING:
-    from ..answers import Answers
-    from ..knowledge import KnowledgeBase, Rule
+    from ..engine.answers import Answers
+    from ..engine.model import KnowledgeBase, Rule
 
 HELP = (
     "Show why a rule (a cause, red flag or advice) fires or not for some answers: each of "
@@ -97,8 +97,8 @@ def _given_flags(kb: "KnowledgeBase", flags: dict[str, Any]) -> dict[str, Any]:
 
 def _answers(kb: "KnowledgeBase", answers_file: str | None, flags: dict[str, Any]) -> "Answers":
     from ..answer_sources import gather
-    from ..answers import missing_required, normalise
     from ..console.output import warn
+    from ..engine.answers import missing_required, normalise
     from ..errors import MissingAnswersError
 
     raw, name = gather(kb, answers_file, _given_flags(kb, flags))
@@ -163,7 +163,7 @@ def _used_answers(
 
 def report(kb: "KnowledgeBase", rule: "Rule", answers: "Answers") -> dict[str, Any]:
     """Everything `cramps why` says, as data (the JSON output, and the text's source)."""
-    from ..engine import assess
+    from ..engine.assess import assess
 
     assessment = assess(kb, answers)
     given, missing = _used_answers(kb, rule, answers)
@@ -178,7 +178,7 @@ def report(kb: "KnowledgeBase", rule: "Rule", answers: "Answers") -> dict[str, A
 
 
 def _text(found: dict[str, Any]) -> str:
-    from ..conditions import plain
+    from ..engine.conditions import plain
 
     lines = [f"{found['rule']}: {found['title']} ({found['kind'].replace('_', ' ')})"]
     if not found["conditions"]:
@@ -196,7 +196,7 @@ def _text(found: dict[str, Any]) -> str:
 
 
 def _value(value: Any) -> str:
-    from ..conditions import plain
+    from ..engine.conditions import plain
 
     if isinstance(value, list):
         return ", ".join(plain(v) for v in value) if value else "none"

@@ -14,12 +14,12 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..errors import AnswersError
 from .conditions import did_you_mean, plain
-from .errors import AnswersError
 
 if TYPE_CHECKING:
-    from .knowledge import KnowledgeBase, Question
     from .medicines import MedicineMatch
+    from .model import KnowledgeBase, Question
 
 _SEPARATORS = re.compile(r"[\s\-_]+")
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from . import __version__
+from .. import __version__
+from ..contract import SCHEMA_VERSION, TRIAGE_LEVELS
 from .answers import Answers, unanswered
-from .contract import SCHEMA_VERSION, TRIAGE_LEVELS
-from .knowledge import KnowledgeBase, Rule
+from .model import KnowledgeBase, Rule
 
 _RANK = {level: rank for rank, level in enumerate(TRIAGE_LEVELS)}
 

@@ -1,0 +1,272 @@
+"""The knowledge model: plain frozen objects built from validated rules data, with every
+condition compiled once into callables. Pure: no I/O (knowledge/loader.py reads the file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+from .conditions import Condition, Facts, Result, parse
+from .medicines import MedicineDictionary
+
+# --------------------------------------------------------------------------- the model
+
+
+class Choice(NamedTuple):
+    value: Any
+    label: str
+
+
+class Question(NamedTuple):
+    id: str
+    type: str
+    prompt: str
+    help: str
+    flag: str
+    choices: tuple[Choice, ...]
+    min: float | None
+    max: float | None
+    exclusive_min: bool
+    required: bool
+    warning_signs: bool
+    applies_when: Condition | None
+    drink_units: Mapping[str, float]
+    applies_check: Callable[[Facts], Result] | None = None
+
+    @property
+    def choice_values(self) -> tuple[Any, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def label_of(self, value: Any) -> str:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        return str(value)
+
+    def applies(self, facts: Facts) -> bool:
+        """True unless the question's condition is false for these answers."""
+        if self.applies_check is None:
+            return True
+        return self.applies_check(facts)[0] is not False
+
+
+class Tip(NamedTuple):
+    id: str
+    title: str
+    text: str
+    evidence: str
+    safe_with_red_flags: bool
+    unless: Condition | None
+    references: tuple[str, ...]
+    unless_check: Callable[[Facts], Result] | None = None
+
+
+class TextItem(NamedTuple):
+    id: str
+    text: str
+    references: tuple[str, ...]
+
+
+class TriageWhen(NamedTuple):
+    level: str
+    when: Condition
+    check: Callable[[Facts], Result]
+
+
+class Rule(NamedTuple):
+    id: str
+    kind: str  # cause | red_flag | advice
+    title: str
+    explanation: str | None
+    advice: str | None
+    when: Condition | None
+    fallback: bool
+    likelihood: str | None
+    score: float | None
+    calls_for_doctor: bool
+    triage: str | None
+    triage_when: tuple[TriageWhen, ...]
+    self_care: tuple[str, ...]
+    cautions: tuple[str, ...]
+    see_doctor: tuple[str, ...]
+    tests: tuple[str, ...]
+    references: tuple[str, ...]
+    cases_fire: tuple[Mapping[str, Any], ...]
+    cases_quiet: tuple[Mapping[str, Any], ...]
+    check: Callable[[Facts], Result] | None = None
+    drug_classes: frozenset[str] = frozenset()
+
+
+class KnowledgeBase(NamedTuple):
+    path: str
+    sha256: str
+    version: str
+    disclaimer: str
+    emergency_numbers: str
+    triage_summaries: Mapping[str, str]
+    children_under_age: int
+    children_see_doctor: str
+    references: Mapping[str, str]
+    medicine_classes: Mapping[str, Mapping[str, Any]]
+    medicines: MedicineDictionary
+    questions: tuple[Question, ...]
+    tests: Mapping[str, str]
+    self_care: Mapping[str, Tip]
+    cautions: Mapping[str, TextItem]
+    see_doctor: Mapping[str, TextItem]
+    general: Mapping[str, tuple[str, ...]]
+    rules: tuple[Rule, ...]
+    data: Mapping[str, Any]
+    question_by_id: Mapping[str, Question]
+    # The fixed parts of the assessment, built once so each assessment only assembles them.
+    item_json: Mapping[str, Mapping[str, dict[str, Any]]]
+    citations: Mapping[str, list[str]]
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _compiled(condition: Condition | None) -> Callable[[Facts], Result] | None:
+    return condition.compile() if condition is not None else None
+
+
+def _classes_in(condition: Condition | None) -> frozenset[str]:
+    """Medicine classes a condition tests, so a cause can name the drugs behind it."""
+    from .conditions import All, Any_, Not, Test
+
+    if condition is None:
+        return frozenset()
+    if isinstance(condition, Test):
+        return frozenset(condition.value) if condition.op == "classes_any" else frozenset()
+    if isinstance(condition, Not):
+        return frozenset()  # a medicine that must be absent did not make the rule fire
+    assert isinstance(condition, All | Any_)
+    return frozenset().union(*(_classes_in(item) for item in condition.items))
+
+
+def build_medicines(data: Mapping[str, Any]) -> MedicineDictionary:
+    generics = {m["generic"]: m["classes"] for m in data["medicines"]}
+    names: list[tuple[str, str, list[str]]] = []
+    for m in data["medicines"]:
+        names.append((m["generic"], "exact", [m["generic"]]))
+        names += [(alias, "exact", [m["generic"]]) for alias in m["aliases"]]
+    for m in data["medicines"]:
+        names += [(brand, "brand", [m["generic"]]) for brand in m["brands"]]
+    for combo in data["combinations"]:
+        names.append((combo["name"], "brand", combo["generics"]))
+        names += [(alias, "brand", combo["generics"]) for alias in combo["aliases"]]
+    matching = data["medicine_matching"]
+    return MedicineDictionary(
+        generics,
+        names,
+        matching["ignore_words"],
+        matching["fuzzy_min_length"],
+        matching["fuzzy_min_score"],
+    )
+
+
+def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
+    """Turn validated data (rules_schema.RulesFile dumped to JSON types) into the model.
+
+    Conditions are parsed again here (cheap) so a cache hit compiles exactly what a fresh
+    load would.
+    """
+    classes = list(data["medicine_classes"])
+    questions: list[Question] = []
+    for q in data["questions"]:
+        questions.append(
+            Question(
+                id=q["id"], type=q["type"], prompt=q["prompt"], help=q["help"], flag=q["flag"],
+                choices=tuple(Choice(c["value"], c["label"]) for c in q["choices"]),
+                min=q["min"], max=q["max"], exclusive_min=q["exclusive_min"],
+                required=q["required"], warning_signs=q["warning_signs"], applies_when=None,
+                drink_units=dict(q.get("drink_units") or {}),
+            )
+        )  # fmt: skip
+    by_id = {q.id: q for q in questions}
+    for i, q in enumerate(data["questions"]):
+        if q["applies_when"] is not None:
+            condition = parse(q["applies_when"], by_id, classes)
+            questions[i] = questions[i]._replace(applies_when=condition,
+                                                 applies_check=condition.compile())
+    by_id = {q.id: q for q in questions}
+
+    def cond(raw: Any) -> Condition | None:
+        return parse(raw, by_id, classes) if raw is not None else None
+
+    tips = {}
+    for t in data["self_care"]:
+        unless = cond(t["unless"])
+        tips[t["id"]] = Tip(
+            t["id"], t["title"], t["text"], t["evidence"], t["safe_with_red_flags"], unless,
+            tuple(t["references"]), _compiled(unless),
+        )  # fmt: skip
+    rules = []
+    for r in data["rules"]:
+        when = cond(r["when"])
+        rules.append(
+            Rule(
+                id=r["id"], kind=r["kind"], title=r["title"], explanation=r["explanation"],
+                advice=r["advice"], when=when, fallback=r["fallback"],
+                likelihood=r["likelihood"], score=r["score"],
+                calls_for_doctor=r["calls_for_doctor"], triage=r["triage"],
+                triage_when=tuple(
+                    TriageWhen(tw["level"], c := parse(tw["when"], by_id, classes), c.compile())
+                    for tw in r["triage_when"]
+                ),
+                self_care=tuple(r["self_care"]), cautions=tuple(r["cautions"]),
+                see_doctor=tuple(r["see_doctor"]), tests=tuple(r["tests"]),
+                references=tuple(r["references"]),
+                cases_fire=tuple(r["cases"]["fires"]),
+                cases_quiet=tuple(r["cases"]["does_not_fire"]),
+                check=_compiled(when), drug_classes=_classes_in(when),
+            )
+        )  # fmt: skip
+    return KnowledgeBase(
+        path=path,
+        sha256=sha256,
+        version=data["version"],
+        disclaimer=data["disclaimer"],
+        emergency_numbers=data["emergency_numbers"],
+        triage_summaries={k: v["summary"] for k, v in data["triage_levels"].items()},
+        children_under_age=data["children"]["under_age"],
+        children_see_doctor=data["children"]["see_doctor"],
+        references=dict(data["references"]),
+        medicine_classes=dict(data["medicine_classes"]),
+        medicines=build_medicines(data),
+        questions=tuple(questions),
+        tests=dict(data["tests"]),
+        self_care=tips,
+        cautions={c["id"]: TextItem(c["id"], c["text"], tuple(c["references"]))
+                  for c in data["cautions"]},
+        see_doctor={c["id"]: TextItem(c["id"], c["text"], tuple(c["references"]))
+                    for c in data["see_doctor"]},
+        general={k: tuple(v) for k, v in data["general"].items()},
+        rules=tuple(rules),
+        data=data,
+        question_by_id={q.id: q for q in questions},
+        item_json=_item_json(data),
+        citations={r["id"]: [data["references"][k] for k in r["references"]]
+                   for r in data["rules"]},
+    )  # fmt: skip
+
+
+def _item_json(data: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Self-care, cautions and see-doctor items exactly as the assessment shows them."""
+    refs = data["references"]
+    items: dict[str, dict[str, dict[str, Any]]] = {"self_care": {}, "cautions": {},
+                                                   "see_doctor": {}}  # fmt: skip
+    for tip in data["self_care"]:
+        items["self_care"][tip["id"]] = {
+            "id": tip["id"], "title": tip["title"], "text": tip["text"],
+            "evidence": tip["evidence"], "references": [refs[k] for k in tip["references"]],
+        }  # fmt: skip
+    for section in ("cautions", "see_doctor"):
+        for item in data[section]:
+            items[section][item["id"]] = {"id": item["id"], "text": item["text"],
+                                          "references": [refs[k] for k in item["references"]]}
+    return items  # fmt: skip
