@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from cramp_cli.engine.answers import normalise
-from cramp_cli.interview import (
+from cramp_cli.frontends.interview import (
     checklist_validator,
     drinks_to_units,
     number_validator,
@@ -466,7 +466,7 @@ def test_number_validator_gives_the_reason_from_the_bounds(kb):
 
 
 def test_checklist_needs_an_answer_and_keeps_none_and_dont_know_alone():
-    from cramp_cli.interview import DONT_KNOW, NONE_OF_THESE
+    from cramp_cli.frontends.interview import DONT_KNOW, NONE_OF_THESE
 
     assert "Tick at least one" in checklist_validator([])
     assert "None of these" in checklist_validator(["fatigue", NONE_OF_THESE])
@@ -494,11 +494,11 @@ def test_save_answers_writes_the_interview_answers_that_answers_reads_back(
     kb, cli, tmp_path, monkeypatch
 ):
     import cramp_cli.console.terminal
-    import cramp_cli.prompts
+    import cramp_cli.frontends.prompts
 
     prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish()])
     monkeypatch.setattr(cramp_cli.console.terminal, "can_prompt", lambda no_input=False: True)
-    monkeypatch.setattr(cramp_cli.prompts, "QuestionaryPrompter", lambda: prompter)
+    monkeypatch.setattr(cramp_cli.frontends.prompts, "QuestionaryPrompter", lambda: prompter)
     saved = tmp_path / "saved.json"
     first = cli("check", "--format", "json", "--save-answers", str(saved))
     assert first.code == 0, first.stderr

@@ -13,8 +13,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from cramp_cli.interview import run_interview
-from cramp_cli.prompts import QuestionaryPrompter
+from cramp_cli.frontends.interview import run_interview
+from cramp_cli.frontends.prompts import QuestionaryPrompter
 from tests.conftest import assess
 
 ENTER, DOWN, UP, SPACE, CTRL_C, BACKSPACE = "\r", "\x1b[B", "\x1b[A", " ", "\x03", "\x7f"

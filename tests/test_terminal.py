@@ -78,7 +78,7 @@ def test_no_prompts_when_the_environment_says_so(terminal, monkeypatch):
 
 
 def test_prompts_go_to_stderr_so_stdout_stays_for_results():
-    from cramp_cli.prompts import QuestionaryPrompter
+    from cramp_cli.frontends.prompts import QuestionaryPrompter
 
     output = QuestionaryPrompter()._io()["output"]
     assert output.stdout is sys.stderr

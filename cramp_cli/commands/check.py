@@ -135,12 +135,12 @@ def check(
         if answers_file is not None or given_flags or output_format not in (None, Format.json):
             raise UsageError("--batch reads every answer from its file and writes JSON Lines; "
                              "it takes no --answers, question flags or other --format")  # fmt: skip
-        from ..batch import run_batch
+        from ..frontends.batch import run_batch
 
         raise typer.Exit(run_batch(kb, batch))
-    from ..answer_sources import gather
     from ..console.terminal import can_prompt
     from ..engine.answers import normalise
+    from ..frontends.sources import gather
 
     raw, name = gather(kb, answers_file, given_flags)
     if from_diary:
@@ -148,7 +148,7 @@ def check(
 
         raw = fill_from_diary(raw)
     if answers_file is None and can_prompt(no_input):
-        from ..interview import run_interview
+        from ..frontends.interview import run_interview
 
         raw = run_interview(kb, raw)
         name = "answers"

@@ -13,7 +13,7 @@ import typer
 from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from ..prompts import Prompter
+    from ..frontends.prompts import Prompter
 
 T = TypeVar("T")
 
@@ -94,6 +94,6 @@ def checked(flag: str, parse: Callable[..., T], *args: object) -> T:
 
 def make_prompter() -> "Prompter":
     """The real questionary widgets on standard error; tests monkeypatch this."""
-    from ..prompts import QuestionaryPrompter
+    from ..frontends.prompts import QuestionaryPrompter
 
     return QuestionaryPrompter()

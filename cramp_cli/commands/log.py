@@ -9,7 +9,7 @@ from . import common
 from .common import DIARY_EXIT_CODES, WHERE, NoInputOption, RulesOption, check_rules, checked
 
 if TYPE_CHECKING:
-    from ..prompts import Prompter
+    from ..frontends.prompts import Prompter
 
 HELP = (
     "Record a cramp episode in the diary and print the new entry's id.\n\n"

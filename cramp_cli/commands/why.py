@@ -96,10 +96,10 @@ def _given_flags(kb: "KnowledgeBase", flags: dict[str, Any]) -> dict[str, Any]:
 
 
 def _answers(kb: "KnowledgeBase", answers_file: str | None, flags: dict[str, Any]) -> "Answers":
-    from ..answer_sources import gather
     from ..console.output import warn
     from ..engine.answers import missing_required, normalise
     from ..errors import MissingAnswersError
+    from ..frontends.sources import gather
 
     raw, name = gather(kb, answers_file, _given_flags(kb, flags))
     answers = normalise(raw, kb, name)

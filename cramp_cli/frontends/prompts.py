@@ -103,6 +103,6 @@ class QuestionaryPrompter:
         return bool(questionary.confirm(message, default=default, **self._io()).unsafe_ask())
 
     def say(self, text: str) -> None:
-        from .console.output import say
+        from ..console.output import say
 
         say(text)

@@ -14,14 +14,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .console.files import open_input
-from .console.output import OutputClosed, say, silence_stdout
-from .engine.answers import missing_required, normalise
-from .engine.assess import assess
-from .errors import EXIT_OK, EXIT_USAGE, AnswersError
+from ..console.files import open_input
+from ..console.output import OutputClosed, say, silence_stdout
+from ..engine.answers import missing_required, normalise
+from ..engine.assess import assess
+from ..errors import EXIT_OK, EXIT_USAGE, AnswersError
 
 if TYPE_CHECKING:
-    from .engine.model import KnowledgeBase
+    from ..engine.model import KnowledgeBase
 
 
 def assess_line(kb: KnowledgeBase, text: str, number: int = 0) -> dict[str, Any]:

@@ -12,12 +12,12 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .console.files import open_input
-from .engine.answers import normalise, normalise_value, token
-from .errors import AnswersError
+from ..console.files import open_input
+from ..engine.answers import normalise, normalise_value, token
+from ..errors import AnswersError
 
 if TYPE_CHECKING:
-    from .engine.model import KnowledgeBase
+    from ..engine.model import KnowledgeBase
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
@@ -32,7 +32,7 @@ def parse_answers_text(text: str, name: str) -> Any:
             return json.loads(text)
         except ValueError as error:
             raise AnswersError(f"{name}: not valid JSON: {error}") from None
-    from .yaml_strict import YamlProblem, load_strict
+    from ..yaml_strict import YamlProblem, load_strict
 
     try:
         return load_strict(text)

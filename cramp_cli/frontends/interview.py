@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from .engine.answers import describe_allowed, missing_required, normalise, normalise_value
-from .errors import AnswersError
+from ..engine.answers import describe_allowed, missing_required, normalise, normalise_value
+from ..errors import AnswersError
 
 if TYPE_CHECKING:
-    from .engine.answers import Answers
-    from .engine.medicines import MedicineMatch
-    from .engine.model import KnowledgeBase, Question
+    from ..engine.answers import Answers
+    from ..engine.medicines import MedicineMatch
+    from ..engine.model import KnowledgeBase, Question
     from .prompts import Prompter
 
 
@@ -163,7 +163,7 @@ class Interview:
         """Whether the answers so far make an emergency red flag fire (age must be known)."""
         if missing_required(self.raw, self.kb):
             return False
-        from .engine.assess import assess
+        from ..engine.assess import assess
 
         return assess(self.kb, self.facts())["triage"]["level"] == "emergency"
 
