@@ -89,7 +89,7 @@ def grown_rules(factor: int, folder: Path) -> Path:
     """The shipped rules with every rule copied factor-1 more times as advice rules."""
     import yaml
 
-    from cramp_cli.knowledge import default_rules_path
+    from cramp_cli.knowledge.loader import default_rules_path
 
     data = yaml.safe_load(default_rules_path().read_text(encoding="utf-8"))
     copies = []
@@ -117,7 +117,7 @@ LOAD_CODE = """\
 import sys, time
 from pathlib import Path
 from cramp_cli.engine.model import build
-from cramp_cli.knowledge import read_rules_bytes, validate_bytes
+from cramp_cli.knowledge.loader import read_rules_bytes, validate_bytes
 raw = read_rules_bytes(Path(sys.argv[1]), "rules", 1 << 30)
 start = time.perf_counter()
 data, problems = validate_bytes(raw, "rules")
@@ -213,7 +213,7 @@ def main() -> int:
         row(f"batch peak memory, {args.batch_lines} vs {big_lines} lines",
             f"{small_rss:.1f} MiB vs {big_rss:.1f} MiB", big_cmd)  # fmt: skip
 
-        from cramp_cli.knowledge import default_rules_path
+        from cramp_cli.knowledge.loader import default_rules_path
 
         repeats = max(3, runs // 5)
         base_ms, base_rules = load_ms(default_rules_path(), repeats)

@@ -9,7 +9,7 @@ from .errors import CrampsError
 def version_text() -> str:
     """`cramps 1.0.0 (knowledge base 2026.11)`; says so when the knowledge base is invalid."""
     try:
-        from .knowledge import load
+        from .knowledge.loader import load
 
         return f"cramps {__version__} (knowledge base {load().version})"
     except CrampsError:

@@ -32,7 +32,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 @pytest.fixture(scope="session")
 def kb(tmp_path_factory: pytest.TempPathFactory):
     """The shipped knowledge base, loaded once; its cache goes to a temporary folder too."""
-    from cramp_cli.knowledge import load
+    from cramp_cli.knowledge.loader import load
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CRAMPS_CACHE_DIR", str(tmp_path_factory.mktemp("kb-cache")))

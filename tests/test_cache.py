@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from cramp_cli.knowledge import load
+from cramp_cli.knowledge.loader import load
 from tests.conftest import RULES
 
 

@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from cramp_cli.engine.answers import normalise
 from cramp_cli.engine.assess import assess
 from cramp_cli.errors import AnswersError
-from cramp_cli.rule_cases import run_all, run_case
-from cramp_cli.safety import check_assessment
+from cramp_cli.knowledge.cases import run_all, run_case
+from cramp_cli.knowledge.safety import check_assessment
 from cramp_cli.schemas import ASSESSMENT_KEYS, Assessment, answers_model
 from tests.conftest import RULES, invoke
 
@@ -30,7 +30,7 @@ def shipped_knowledge():
     import hashlib
 
     from cramp_cli.engine.model import build
-    from cramp_cli.knowledge import validate_bytes
+    from cramp_cli.knowledge.loader import validate_bytes
 
     raw = RULES.read_bytes()
     data, problems = validate_bytes(raw, "rules.yaml")
@@ -186,7 +186,7 @@ def test_check_rejects_an_invalid_document_with_exit_2(tmp_path, doc):
 
 @pytest.mark.parametrize("rule", KB.rules, ids=lambda rule: rule.id)
 def test_every_example_case_passes_and_keeps_the_safety_rules(rule):
-    from cramp_cli.rule_cases import cases_of
+    from cramp_cli.knowledge.cases import cases_of
 
     for expectation, number, case in cases_of(rule):
         result = run_case(KB, rule, expectation, number, case)
@@ -202,10 +202,10 @@ def test_every_rule_has_both_kinds_of_case():
 
 
 def test_a_safety_breach_fails_the_case(monkeypatch):
-    import cramp_cli.safety
+    from cramp_cli.knowledge import safety
 
-    monkeypatch.setattr(cramp_cli.safety, "check_assessment", lambda doc: ["the disclaimer is "
-                                                                           "missing"])
+    monkeypatch.setattr(safety, "check_assessment", lambda doc: ["the disclaimer is "
+                                                                 "missing"])
     rule = KB.rule("older_age")
     result = run_case(KB, rule, "fires", 1, rule.cases_fire[0])
     assert result.describe() == [

@@ -53,7 +53,7 @@ FormatOption = Annotated[
 
 def load_knowledge(rules: str | None):  # type: ignore[no-untyped-def]
     """The knowledge base for a command (imported here to keep --help fast)."""
-    from ..knowledge import load
+    from ..knowledge.loader import load
 
     return load(rules)
 

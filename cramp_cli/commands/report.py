@@ -102,7 +102,7 @@ def _test_labels() -> dict[str, str] | None:
     from ..errors import CrampsError
 
     try:
-        from ..knowledge import load
+        from ..knowledge.loader import load
 
         return dict(load().tests)
     except CrampsError:

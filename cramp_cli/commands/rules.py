@@ -78,7 +78,12 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
 
     from ..engine.model import build
     from ..errors import RulesError
-    from ..knowledge import default_rules_path, display_name, read_rules_bytes, validate_bytes
+    from ..knowledge.loader import (
+        default_rules_path,
+        display_name,
+        read_rules_bytes,
+        validate_bytes,
+    )
 
     given = file if file is not None else rules
     path = Path(given) if given is not None else default_rules_path()
@@ -102,7 +107,7 @@ def run_tests(file: FileArgument = None, rules: RulesOption = None) -> None:
 
     Prints 'N cases pass', or each failing case with what fired instead and exits 1.
     """
-    from ..rule_cases import run_all
+    from ..knowledge.cases import run_all
 
     kb = load_knowledge(file if file is not None else rules)
     results = run_all(kb)

@@ -80,7 +80,7 @@ def _with_answer_flags(func: Callable[..., None]) -> Callable[..., None]:
 
 
 def _given_flags(kb: "KnowledgeBase", flags: dict[str, Any]) -> dict[str, Any]:
-    """Flag values keyed by question id, as answer_sources.gather takes them."""
+    """Flag values keyed by question id, as frontends.sources.gather takes them."""
     from ..errors import UsageError
 
     by_flag = {q.flag: q.id for q in kb.questions}

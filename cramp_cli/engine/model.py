@@ -170,7 +170,7 @@ def build_medicines(data: Mapping[str, Any]) -> MedicineDictionary:
 
 
 def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
-    """Turn validated data (rules_schema.RulesFile dumped to JSON types) into the model.
+    """Turn validated data (knowledge/schema.py RulesFile dumped to JSON types) into the model.
 
     Conditions are parsed again here (cheap) so a cache hit compiles exactly what a fresh
     load would.

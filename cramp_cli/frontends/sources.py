@@ -32,7 +32,7 @@ def parse_answers_text(text: str, name: str) -> Any:
             return json.loads(text)
         except ValueError as error:
             raise AnswersError(f"{name}: not valid JSON: {error}") from None
-    from ..yaml_strict import YamlProblem, load_strict
+    from ..knowledge.yaml_strict import YamlProblem, load_strict
 
     try:
         return load_strict(text)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, get_args, get_origin
 
-from . import contract
-from .engine.conditions import ConditionProblem, did_you_mean, parse
-from .errors import AnswersError, Problem
+from .. import contract
+from ..engine.conditions import ConditionProblem, did_you_mean, parse
+from ..errors import AnswersError, Problem
 from .yaml_strict import YamlProblem, load_strict, mark_of
 
 
@@ -123,7 +123,7 @@ def _fields_at(model: Any, path: Sequence[Any]) -> list[str]:
 def _check_schema(doc: dict, out: _Collector) -> dict[str, Any]:
     from pydantic import ValidationError
 
-    from .rules_schema import RulesFile
+    from .schema import RulesFile
 
     try:
         model = RulesFile.model_validate(doc)
@@ -282,7 +282,7 @@ def _check_rules(data: dict, out: _Collector) -> None:
 
 
 def _check_conditions(doc: dict, data: dict, out: _Collector) -> None:
-    from .engine.model import build
+    from ..engine.model import build
 
     try:
         kb_questions = build(_without_conditions(data), out.name, "").question_by_id
@@ -324,8 +324,8 @@ def _without_conditions(data: dict) -> dict:
 
 
 def _check_cases_and_safety(data: dict, out: _Collector) -> None:
-    from .engine.answers import normalise
-    from .engine.model import build
+    from ..engine.answers import normalise
+    from ..engine.model import build
     from .safety import check_knowledge
 
     kb = build(data, out.name, "")

@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from .engine.answers import Answers
-    from .engine.model import KnowledgeBase, Rule
+    from ..engine.answers import Answers
+    from ..engine.model import KnowledgeBase, Rule
 
 FIRES = "fires"
 QUIET = "does_not_fire"
@@ -73,9 +73,9 @@ def run_case(
     kb: KnowledgeBase, rule: Rule, expectation: str, number: int, case: Mapping[str, Any]
 ) -> CaseResult:
     """Assess one case as `cramps check` would and judge it against its expectation."""
-    from .engine.answers import normalise
-    from .engine.assess import assess
-    from .errors import AnswersError
+    from ..engine.answers import normalise
+    from ..engine.assess import assess
+    from ..errors import AnswersError
     from .safety import check_assessment
 
     def result(*problems: str) -> CaseResult:

@@ -1,7 +1,7 @@
 """The knowledge base: find rules.yaml, load it strictly, validate it, cache it, compile it.
 
-Load pipeline (cached by the file's sha256): strict YAML -> pydantic models (rules_schema) ->
-cross-reference checks (rules_checks) -> safety rules (safety) -> plain frozen objects with
+Load pipeline (cached by the file's sha256): strict YAML -> pydantic models (schema) ->
+cross-reference checks (checks) -> safety rules (safety) -> plain frozen objects with
 every condition compiled once into callables. A cache hit skips YAML and pydantic entirely;
 the cache holds validated data as JSON (never pickle) and a damaged or stale entry is ignored.
 """
@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .engine.model import KnowledgeBase, build
-from .errors import Problem, RulesError
+from .. import __version__
+from ..engine.model import KnowledgeBase, build
+from ..errors import Problem, RulesError
 
 MAX_RULES_BYTES = 8 * 1024 * 1024
 CACHE_FORMAT = 1
@@ -37,7 +37,7 @@ def _sha256(raw: bytes) -> str:
 
 def default_rules_path() -> Path:
     """The shipped rules.yaml: inside the wheel, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     packaged = here / "data" / "rules.yaml"
     if packaged.is_file():
         return packaged
@@ -115,7 +115,7 @@ def read_rules_bytes(path: Path, name: str, max_bytes: int = MAX_RULES_BYTES) ->
 
 def validate_bytes(raw: bytes, name: str) -> tuple[dict[str, Any], list[Problem]]:
     """Every problem of a rules file (empty when valid) and, when valid, its data."""
-    from .rules_checks import check_all
+    from .checks import check_all
 
     return check_all(raw, name)
 

@@ -2,7 +2,7 @@
 
 Imported only when a rules file is validated (a cache miss, `cramps rules validate`) or a
 schema is printed, because defining pydantic models costs tens of milliseconds at start-up.
-Cross-references (ids, question names, values in conditions) are checked by rules_checks.py.
+Cross-references (ids, question names, values in conditions) are checked by checks.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .contract import EVIDENCE_LEVELS, RED_FLAG_TRIAGE_LEVELS, TRIAGE_LEVELS
+from ..contract import EVIDENCE_LEVELS, RED_FLAG_TRIAGE_LEVELS, TRIAGE_LEVELS
 
 Evidence = Literal[EVIDENCE_LEVELS]  # type: ignore[valid-type]
 TriageLevel = Literal[TRIAGE_LEVELS]  # type: ignore[valid-type]

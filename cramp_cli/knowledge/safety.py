@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .engine.model import KnowledgeBase
+    from ..engine.model import KnowledgeBase
 
 Where = tuple[Any, ...]  # a path into rules.yaml: ("self_care", 3, "text")
 
@@ -87,7 +87,7 @@ def _field(where: Where, tip: Any, pattern: re.Pattern[str]) -> Where:
 
 def check_knowledge(kb: KnowledgeBase) -> list[tuple[Where, str | None, str]]:
     """Every breach of contract section 3 in a knowledge base: (where, rule id, message)."""
-    from .engine.answers import normalise
+    from ..engine.answers import normalise
 
     problems: list[tuple[Where, str | None, str]] = []
     for i, tip in enumerate(kb.self_care.values()):
