@@ -14,7 +14,7 @@ QUESTION_IDS = (
     "started_new_medicine_recently", "activity_level", "recent_strenuous_exercise",
     "heavy_sweating", "large_plain_water_intake", "diarrhoea_or_vomiting", "standing_hours",
     "footwear", "alcohol_units_per_week", "smoker", "conditions", "symptoms",
-    "cramps_per_week", "cramp_minutes",
+    "cramps_per_week", "cramp_minutes", "gave_birth_recently",
 )  # fmt: skip
 
 CAUSE_IDS = (
@@ -34,7 +34,18 @@ RED_FLAG_IDS = (
     "statin_muscle_symptoms", "quinine_bleeding", "critical_limb_ischaemia",
     "neuromuscular_signs", "possible_claudication", "possible_restless_legs",
     "very_frequent_cramps", "started_after_new_medicine",
+    # contract 5.2 (version 1.1)
+    "possible_compartment_syndrome", "sudden_confusion", "severe_headache_or_vision",
+    "sudden_swelling", "dark_or_little_urine", "new_muscle_weakness", "unexplained_bleeding",
+    "quinine_in_pregnancy",
 )  # fmt: skip
+
+# Contract 5.2 and 5.3: the ids the safety net puts in `triage.because`, which are also the ids
+# of the see-doctor items (in rules.yaml) that name the signs behind them.
+SYMPTOM_NEEDS_DOCTOR = "symptom_needs_doctor"
+WARNING_SIGNS_NOT_CHECKED = "warning_signs_not_checked"
+# The placeholder a see-doctor item may carry for the plain words of the answers behind it.
+ANSWERS_PLACEHOLDER = "{answers}"
 
 MEDICINE_CLASSES = (
     "statin", "loop_diuretic", "thiazide_diuretic", "potassium_sparing_diuretic",

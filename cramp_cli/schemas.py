@@ -126,7 +126,10 @@ class Because(_Doc):
 class Triage(_Doc):
     level: TriageLevel
     summary: str
-    because: list[str] = Field(description="the red flags, or else the causes, that set it")
+    because: list[str] = Field(
+        description="the red flags, or else the causes, that set it; symptom_needs_doctor or "
+        "warning_signs_not_checked when the safety net (contract 5.2, 5.3) set it"
+    )
 
 
 class RedFlag(_Doc):
@@ -163,10 +166,20 @@ class SelfCare(_Doc):
     references: Citations
 
 
-class TextItem(_Doc):
+class Caution(_Doc):
+    id: str
+    title: str = Field(description="the caution in one short sentence (contract 5.5)")
+    text: str = Field(description="the caution with its evidence")
+    references: Citations
+
+
+class SeeDoctor(_Doc):
     id: str
     text: str
     references: Citations
+    because: list[Because] | None = Field(
+        None, description="the answers the item names (contract 5.2), when it names any"
+    )
 
 
 class Assessment(_Doc):
@@ -183,8 +196,8 @@ class Assessment(_Doc):
     red_flags: list[RedFlag] = Field(description="every red flag that holds, most serious first")
     causes: list[Cause] = Field(description="most likely first")
     self_care: list[SelfCare]
-    cautions: list[TextItem]
-    see_doctor: list[TextItem]
+    cautions: list[Caution]
+    see_doctor: list[SeeDoctor]
     tests_to_discuss: list[str]
     unanswered: list[QuestionId]
     disclaimer: str

@@ -51,8 +51,9 @@ def test_a_cache_written_by_other_code_is_rebuilt(_isolated_home):
 def test_an_edited_rules_file_gets_its_own_entry(_isolated_home, tmp_path):
     load()
     edited = tmp_path / "rules.yaml"
-    edited.write_text(RULES.read_text().replace('version: "2026.11"', 'version: "2026.12"', 1))
-    assert load(edited).version == "2026.12"
+    original = load().version
+    edited.write_text(RULES.read_text().replace(f'version: "{original}"', 'version: "edited"', 1))
+    assert load(edited).version == "edited"
     assert len(cache_files(_isolated_home)) == 2
 
 

@@ -12,10 +12,13 @@ from tests.conftest import EXAMPLES, RULES, one_error_line, write_answers
 
 EXPECT_KEYS = {"causes_include", "causes_exclude", "red_flags_include", "no_red_flags",
                "red_flags_exactly", "drug_classes", "medications", "triage",
-               "self_care_never_mentions"}  # fmt: skip
+               "self_care_never_mentions", "triage_because_include",
+               "text_mentions"}  # fmt: skip
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.stem)
+# The shared examples, contract section 5's (next/) included.
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("**/*.json")),
+                         ids=lambda p: str(p.relative_to(EXAMPLES).with_suffix("")))
 def test_shared_examples_hold(cli, tmp_path, path):
     case = json.loads(path.read_text())
     assert set(case["expect"]) <= EXPECT_KEYS
@@ -40,6 +43,9 @@ def test_shared_examples_hold(cli, tmp_path, path):
         assert doc["triage"]["level"] == expect["triage"]
     for word in expect.get("self_care_never_mentions", []):
         assert word not in json.dumps(doc["self_care"]).lower()
+    assert set(expect.get("triage_because_include", [])) <= set(doc["triage"]["because"])
+    for word in expect.get("text_mentions", []):
+        assert word.lower() in json.dumps(doc).lower()
 
 
 def test_json_goes_alone_to_stdout_indented_with_a_final_newline(cli):

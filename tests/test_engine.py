@@ -9,7 +9,7 @@ import pytest
 from cramp_cli.contract import CAUSE_IDS, RED_FLAG_IDS
 from tests.conftest import assess
 
-BASE = {"age": 40, "sex": "male"}
+BASE = {"age": 40, "sex": "male", "symptoms": []}  # "none of these" to the warning signs
 
 
 def ids(items):
@@ -260,7 +260,7 @@ def test_medicines_advice_never_says_stop_on_your_own(kb):
 
 
 def test_children_get_a_doctor_and_no_adult_self_care(kb):
-    doc = assess(kb, {"age": 8, "sex": "female"})
+    doc = assess(kb, {"age": 8, "sex": "female", "symptoms": []})
     assert doc["self_care"] == []
     assert doc["see_doctor"][0]["id"] == kb.children_see_doctor
     assert doc["triage"]["level"] != "self_care"

@@ -151,8 +151,9 @@ def test_progress_counts_the_questions_that_apply(kb):
     prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish()])
     run_interview(kb, {}, prompter)
     numbered = [m for m in prompter.messages if m.startswith("(")]
-    # before the age is known the pregnancy question may apply (18); at 67 it does not (17)
-    assert numbered[0].startswith("(1 of 18) ")
+    # before the age is known the pregnancy and birth questions may apply (19); at 67 they
+    # do not (17)
+    assert numbered[0].startswith("(1 of 19) ")
     assert numbered[1].startswith("(2 of 17) ")
     assert numbered[-1].startswith("(17 of 17) ")
     assert [int(m[1:].split(" ")[0]) for m in numbered] == list(range(1, 18))
@@ -166,7 +167,8 @@ def test_progress_grows_when_the_trimester_starts_to_apply(kb):
     ])  # fmt: skip
     with pytest.raises(AssertionError, match="not in the script"):
         run_interview(kb, {}, prompter)
-    assert prompter.messages[3].startswith("(4 of 18) ")
+    # pregnant: the birth question stops applying and the trimester starts to
+    assert prompter.messages[3].startswith("(4 of 19) ")
     assert prompter.messages[4].startswith("(5 of 19) ")
 
 
@@ -193,11 +195,12 @@ def test_trimester_is_asked_only_when_pregnant(kb):
     prompter = FakePrompter([
         ("How old are you?", "30"), ("What is your sex?", "Female"),
         ("Do you have any of these", [NONE]), ("Are you pregnant?", "No"),
-        ("Which medicines", ""),
+        ("given birth", "No"), ("Which medicines", ""),
     ])  # fmt: skip
     with pytest.raises(AssertionError, match="not in the script"):
         run_interview(kb, {}, prompter)
-    assert kb.question_by_id["medications"].prompt in prompter.messages[4]
+    assert "given birth in the last 6 weeks" in prompter.messages[4]
+    assert kb.question_by_id["medications"].prompt in prompter.messages[5]
     assert not any("trimester" in m for m in prompter.messages)
 
 
@@ -223,7 +226,8 @@ def test_answers_given_by_flags_are_not_asked(kb):
 def test_dont_know_leaves_the_question_unanswered_never_no(kb):
     script = [
         ("How old are you?", "52"), ("What is your sex?", DONT),
-        ("Do you have any of these", [DONT]), ("Are you pregnant?", DONT), ("Which medicines", ""),
+        ("Do you have any of these", [DONT]), ("Are you pregnant?", DONT), ("given birth", DONT),
+        ("Which medicines", ""),
         ("start or change", DONT), ("How active", DONT), ("workout", DONT), ("sweat", DONT),
         ("plain water", DONT), ("diarrhoea", DONT), ("on your feet", ""), ("shoes", [DONT]),
         ("units of alcohol", DONT), ("Do you smoke?", DONT), ("Has a doctor told you", [DONT]),
@@ -315,7 +319,8 @@ def test_changing_sex_in_the_review_drops_the_pregnancy_answer(kb):
     prompter = FakePrompter([
         ("How old are you?", "30"), ("What is your sex?", "Female"),
         ("Do you have any of these", [NONE]), ("Are you pregnant?", "No"),
-        ("Which medicines", ""), ("start or change", DONT), ("How active", DONT),
+        ("given birth", DONT), ("Which medicines", ""), ("start or change", DONT),
+        ("How active", DONT),
         ("workout", DONT), ("sweat", DONT), ("plain water", DONT), ("diarrhoea", DONT),
         ("on your feet", ""), ("shoes", [DONT]), ("units of alcohol", DONT),
         ("Do you smoke?", DONT), ("Has a doctor told you", [DONT]), ("how many nights", ""),
@@ -333,7 +338,7 @@ def test_changing_the_age_in_the_review_asks_the_questions_that_now_apply(kb):
     prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb),
                              ("Check your answers", "How old are you?..."),
                              ("How old are you?", "31"), ("Are you pregnant?", "No"),
-                             finish()])  # fmt: skip
+                             ("given birth", "No"), finish()])  # fmt: skip
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw["age"] == 31

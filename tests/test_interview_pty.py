@@ -51,8 +51,8 @@ def answer_everything(child, kb) -> None:
     """The whole interview for a man of 58 who takes Lipitor, with a near-miss medicine."""
     choices = kb.question_by_id["activity_level"].choice_values
     steps = [
-        ("(1 of 18) How old are you?", "58" + ENTER),
-        ("(2 of 18) What is your sex?", DOWN + ENTER),
+        ("(1 of 19) How old are you?", "58" + ENTER),
+        ("(2 of 19) What is your sex?", DOWN + ENTER),
         ("(3 of 17) Do you have any of these", UP + UP + SPACE + ENTER),  # None of these
         ("Which medicines", "Lipitor 40 mg, furosemid" + ENTER),
         ("Did you mean", "y"),

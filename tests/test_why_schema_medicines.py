@@ -112,7 +112,7 @@ def test_why_agrees_with_check_for_every_shipped_example(kb):
     from cramp_cli.commands.why import report
     from cramp_cli.engine.answers import normalise
 
-    for path in sorted(EXAMPLES.glob("*.json")):
+    for path in sorted(EXAMPLES.glob("**/*.json")):
         answers = json.loads(path.read_text())["answers"]
         doc = assess(kb, answers)
         found = {c["id"] for c in doc["causes"]} | {f["id"] for f in doc["red_flags"]}

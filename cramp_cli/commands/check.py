@@ -73,6 +73,9 @@ def check(
         "--pregnant/--not-pregnant", help="Pregnant now.", show_default=False)] = None,
     trimester: Annotated[str | None, _opt(
         "--trimester", help="Pregnancy trimester: 1, 2 or 3.", metavar="N")] = None,
+    gave_birth_recently: Annotated[bool | None, _opt(
+        "--gave-birth-recently/--no-gave-birth-recently", show_default=False,
+        help="Gave birth in the last 6 weeks.")] = None,
     medication: Annotated[list[str] | None, _opt(
         "--medication", "-m", metavar="NAME",
         help="A medicine taken, as on the box ('Lipitor 40 mg'); repeat for each.")] = None,
@@ -121,6 +124,7 @@ def check(
 ) -> None:
     flags = {
         "age": age, "sex": sex, "pregnant": pregnant, "pregnancy_trimester": trimester,
+        "gave_birth_recently": gave_birth_recently,
         "medications": medication, "started_new_medicine_recently": new_medicine,
         "activity_level": activity, "recent_strenuous_exercise": strenuous_exercise,
         "heavy_sweating": heavy_sweating, "large_plain_water_intake": plain_water,

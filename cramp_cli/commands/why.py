@@ -141,6 +141,13 @@ def _verdict(rule: "Rule", answers: "Answers", assessment: dict[str, Any]) -> di
         False: "its condition is not met",
         None: "an answer it needs is missing, and a missing answer never counts",
     }
+    if value is True and rule.unless_flags:
+        # Read from the assessment: the named flag that holds reports this sign instead.
+        standing = [f["id"] for f in assessment["red_flags"] if f["id"] in rule.unless_flags]
+        if standing:
+            return {"fires": False, "others": standing,
+                    "reason": f"its condition is met, but {', '.join(standing)} already "
+                    "reports this sign"}  # fmt: skip
     return {"fires": value is True, "reason": reasons[value], "others": []}
 
 

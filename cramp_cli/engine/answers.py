@@ -198,5 +198,5 @@ def missing_required(answers: Mapping[str, Any], kb: KnowledgeBase) -> list[Ques
 
 
 def unanswered(answers: Answers, kb: KnowledgeBase) -> list[str]:
-    """Questions that apply to this person and were not answered, in question order."""
-    return [q.id for q in kb.questions if q.id not in answers.values and q.applies(answers)]
+    """Questions that apply to this person, would be asked, and were not answered, in order."""
+    return [q.id for q in kb.questions if q.id not in answers.values and q.asks(answers)]

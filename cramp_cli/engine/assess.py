@@ -1,10 +1,13 @@
 """The engine: canonical answers + a compiled knowledge base -> one assessment document.
 
-It implements contract section 2 and nothing else: it never prints and never reads files.
-Red flags come first and are all listed, most serious first; causes are ordered by their
+It implements contract sections 2 and 5 and nothing else: it never prints and never reads
+files. Red flags come first and are all listed, most serious first (a flag whose `unless_flags`
+names one that holds stands down, so one sign is not reported twice); causes are ordered by their
 fixed score; the triage level is the most serious red flag, else routine when a cause calls
-for a doctor, else self-care. The same answers and knowledge base always give the same
-document, key for key.
+for a doctor, else self-care. The safety net of contract 1.1 then applies: every warning sign
+answered is named somewhere and lifts self-care to routine; an unanswered warning-sign question
+is never an all-clear; and reassurance is withheld beside a red flag or unchecked signs. The same
+answers and knowledge base always give the same document, key for key.
 """
 
 from __future__ import annotations
@@ -13,7 +16,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import __version__
-from ..contract import SCHEMA_VERSION, TRIAGE_LEVELS
+from ..contract import (
+    ANSWERS_PLACEHOLDER,
+    SCHEMA_VERSION,
+    SYMPTOM_NEEDS_DOCTOR,
+    TRIAGE_LEVELS,
+    WARNING_SIGNS_NOT_CHECKED,
+)
 from .answers import Answers, unanswered
 from .model import KnowledgeBase, Rule
 
@@ -54,7 +63,8 @@ def _drugs(rule: Rule, answers: Answers) -> list[dict[str, str]]:
 def assess(kb: KnowledgeBase, answers: Answers) -> dict[str, Any]:
     """Evaluate every rule once and assemble the contract's assessment document."""
     red_flags: list[tuple[Rule, dict[str, Any]]] = []
-    causes: list[tuple[Rule, dict[str, Any]]] = []
+    held: list[tuple[Rule, list[tuple[str, Any]]]] = []
+    causes_held: list[tuple[Rule, list[tuple[str, Any]]]] = []
     advice: list[Rule] = []
     fallback: Rule | None = None
     for rule in kb.rules:
@@ -66,26 +76,60 @@ def assess(kb: KnowledgeBase, answers: Answers) -> dict[str, Any]:
         if value is not True:
             continue
         if rule.kind == "red_flag":
-            red_flags.append((rule, {
-                "id": rule.id, "title": rule.title, "advice": rule.advice,
-                "triage": _red_flag_level(rule, answers), "because": _because(evidence),
-                "references": kb.citations[rule.id],
-            }))  # fmt: skip
+            held.append((rule, list(evidence)))
         elif rule.kind == "cause":
-            causes.append((rule, _cause(kb, rule, evidence, answers)))
+            causes_held.append((rule, list(evidence)))
         else:
             advice.append(rule)
-    if not causes and fallback is not None:
-        causes.append((fallback, _cause(kb, fallback, (), answers)))
+    held_ids = {rule.id for rule, _ in held}
+    for rule, evidence in held:
+        if held_ids.intersection(rule.unless_flags):
+            continue  # the named flag already reports this sign
+        red_flags.append((rule, {
+            "id": rule.id, "title": rule.title, "advice": rule.advice,
+            "triage": _red_flag_level(rule, answers), "because": _because(evidence),
+            "references": kb.citations[rule.id],
+        }))  # fmt: skip
     red_flags.sort(key=lambda pair: _RANK[pair[1]["triage"]])
-    causes.sort(key=lambda pair: -(pair[0].score or 0.0))
+    if not causes_held and fallback is not None:
+        causes_held.append((fallback, []))
+    causes_held.sort(key=lambda pair: -(pair[0].score or 0.0))
 
     child = answers.values.get("age", 99) < kb.children_under_age
-    level, because = _triage(red_flags, causes, child, kb)
+    level, because = _triage(red_flags, causes_held, child, kb)
+    signs = _warning_signs(kb, answers)
+    named = {
+        item["answer"]
+        for _, doc in red_flags
+        for item in doc["because"]
+        if signs is not None and item["question"] == signs[0]
+    } | {a for _, evidence in causes_held for q, a in evidence if signs and q == signs[0]}
+    net_items: list[dict[str, Any]] = []
+    if signs is None:
+        # Contract 5.3: "don't know" is not "none of these".
+        if _RANK[level] > _RANK["routine"]:
+            level, because = "routine", []
+        because = [*because, WARNING_SIGNS_NOT_CHECKED]
+        net_items.append(dict(kb.item_json["see_doctor"][WARNING_SIGNS_NOT_CHECKED]))
+    else:
+        question_id, reported = signs
+        unexplained = [s for s in reported if s not in named]
+        if reported and level == "self_care":
+            level, because = "routine", [SYMPTOM_NEEDS_DOCTOR]
+            unexplained = unexplained or list(reported)
+        if unexplained:
+            net_items.append(_symptom_item(kb, question_id, unexplained))
+    # Contract 5.4: nothing reassures beside a red flag, or when the signs were not checked.
+    reassure = _RANK[level] > _RANK["urgent"] and signs is not None
+    clot_safe_only = not reassure
+
+    causes = [(rule, _cause(kb, rule, evidence, answers, reassure))
+              for rule, evidence in causes_held]  # fmt: skip
+
     contributing = [r for r, _ in red_flags] + [r for r, _ in causes] + advice
-    self_care = _self_care(kb, [r for r, _ in causes] + advice, answers, level, child)
-    see_doctor = [kb.children_see_doctor] if child else []
-    see_doctor += [i for r in contributing for i in r.see_doctor]
+    self_care = _self_care(kb, [r for r, _ in causes] + advice, answers, clot_safe_only, child)
+    children = [kb.children_see_doctor] if child else []
+    see_doctor = [i for r in contributing for i in r.see_doctor]
     see_doctor += kb.general.get("see_doctor", ())
     cautions = [i for r in contributing for i in r.cautions] + list(kb.general.get("cautions", ()))
     return {
@@ -94,24 +138,79 @@ def assess(kb: KnowledgeBase, answers: Answers) -> dict[str, Any]:
         "knowledge_base": {"version": kb.version, "sha256": kb.sha256},
         "answers": answers.values,
         "medications": [m.to_json() for m in answers.medicines],
-        "triage": {"level": level, "summary": kb.triage_summaries[level], "because": because},
+        "triage": {"level": level, "summary": _summary(kb, level, red_flags),
+                   "because": because},  # fmt: skip
         "red_flags": [item for _, item in red_flags],
         "causes": [item for _, item in causes],
         "self_care": self_care,
-        "cautions": [dict(kb.item_json["cautions"][i]) for i in _unique(cautions)],
-        "see_doctor": [dict(kb.item_json["see_doctor"][i]) for i in _unique(see_doctor)],
+        "cautions": _items(kb, "cautions", cautions, answers, reassure),
+        "see_doctor": _items(kb, "see_doctor", children, answers, reassure) + net_items
+        + _items(kb, "see_doctor", see_doctor, answers, reassure),
         "tests_to_discuss": _unique(t for r in contributing for t in r.tests),
         "unanswered": unanswered(answers, kb),
         "disclaimer": kb.disclaimer,
     }
 
 
+def _warning_signs(kb: KnowledgeBase, answers: Answers) -> tuple[str, list[str]] | None:
+    """The warning-sign question's id and the signs reported, or None when not answered.
+
+    A knowledge base without such a question has nothing to check: it counts as answered.
+    """
+    question = next((q for q in kb.questions if q.warning_signs), None)
+    if question is None:
+        return ("", [])
+    if question.id not in answers.values:
+        return None
+    return question.id, list(answers.values[question.id])
+
+
+def _symptom_item(kb: KnowledgeBase, question_id: str, signs: list[str]) -> dict[str, Any]:
+    """Contract 5.2: the see-doctor item that names each sign nothing else explains."""
+    question = kb.question_by_id[question_id]
+    item = dict(kb.item_json["see_doctor"][SYMPTOM_NEEDS_DOCTOR])
+    words = "; ".join(question.label_of(sign) for sign in signs)
+    item["text"] = item["text"].replace(ANSWERS_PLACEHOLDER, words)
+    item["because"] = [{"question": question_id, "answer": sign} for sign in signs]
+    return item
+
+
+def _summary(kb: KnowledgeBase, level: str, red_flags: list[tuple[Rule, dict[str, Any]]]) -> str:
+    """The level's summary, or the red flag's own when it alone sets the level."""
+    top = [rule for rule, item in red_flags if item["triage"] == level]
+    if len(top) == 1 and top[0].summary:
+        return top[0].summary
+    return kb.triage_summaries[level]
+
+
+def _items(
+    kb: KnowledgeBase, section: str, ids: list[str], answers: Answers, reassure: bool
+) -> list[dict[str, Any]]:
+    """Cautions or see-doctor items, less those withheld by `unless` or as reassurance."""
+    shown = []
+    for item_id in _unique(ids):
+        item = getattr(kb, section)[item_id]
+        if item.reassures and not reassure:
+            continue
+        if item.unless_check is not None and item.unless_check(answers)[0] is True:
+            continue
+        shown.append(dict(kb.item_json[section][item_id]))
+    return shown
+
+
 def _cause(
-    kb: KnowledgeBase, rule: Rule, evidence: Iterable[tuple[str, Any]], answers: Answers
+    kb: KnowledgeBase,
+    rule: Rule,
+    evidence: Iterable[tuple[str, Any]],
+    answers: Answers,
+    reassure: bool,
 ) -> dict[str, Any]:
+    explanation = rule.explanation
+    if reassure and rule.reassurance:
+        explanation = f"{explanation} {rule.reassurance}"
     return {
         "id": rule.id, "title": rule.title, "likelihood": rule.likelihood, "score": rule.score,
-        "explanation": rule.explanation, "because": _because(evidence),
+        "explanation": explanation, "because": _because(evidence),
         "drugs": _drugs(rule, answers) if rule.drug_classes else [],
         "references": kb.citations[rule.id],
     }  # fmt: skip
@@ -119,7 +218,7 @@ def _cause(
 
 def _triage(
     red_flags: list[tuple[Rule, dict[str, Any]]],
-    causes: list[tuple[Rule, dict[str, Any]]],
+    causes: list[tuple[Rule, list[tuple[str, Any]]]],
     child: bool,
     kb: KnowledgeBase,
 ) -> tuple[str, list[str]]:
@@ -136,12 +235,13 @@ def _triage(
 
 
 def _self_care(
-    kb: KnowledgeBase, rules: list[Rule], answers: Answers, level: str, child: bool
+    kb: KnowledgeBase, rules: list[Rule], answers: Answers, clot_safe_only: bool, child: bool
 ) -> list[dict[str, Any]]:
+    """Tips of the rules that hold; only those safe beside a possible clot when a red flag
+    holds or the warning signs were not checked (contract sections 2 and 5.3)."""
     if child:
         return []
     ids = _unique([*kb.general.get("self_care", ()), *(i for r in rules for i in r.self_care)])
-    clot_safe_only = _RANK[level] <= _RANK["urgent"]
     tips = []
     for tip in (kb.self_care[i] for i in ids):
         if clot_safe_only and not tip.safe_with_red_flags:

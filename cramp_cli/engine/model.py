@@ -33,6 +33,7 @@ class Question(NamedTuple):
     applies_when: Condition | None
     drink_units: Mapping[str, float]
     applies_check: Callable[[Facts], Result] | None = None
+    ask_check: Callable[[Facts], Result] | None = None
 
     @property
     def choice_values(self) -> tuple[Any, ...]:
@@ -50,6 +51,16 @@ class Question(NamedTuple):
             return True
         return self.applies_check(facts)[0] is not False
 
+    def asks(self, facts: Facts) -> bool:
+        """Whether the interview asks it: it applies, and its `ask_when` is not false.
+
+        `ask_when` spares a person questions that are not theirs to answer (alcohol for a
+        child) without discarding an answer a file or flag gives.
+        """
+        if not self.applies(facts):
+            return False
+        return self.ask_check is None or self.ask_check(facts)[0] is not False
+
 
 class Tip(NamedTuple):
     id: str
@@ -63,9 +74,15 @@ class Tip(NamedTuple):
 
 
 class TextItem(NamedTuple):
+    """A caution or see-doctor item. `unless` withholds it; `reassures` marks reassurance,
+    which the engine withholds beside a red flag or unchecked warning signs (contract 5.4)."""
+
     id: str
     text: str
     references: tuple[str, ...]
+    title: str | None = None
+    reassures: bool = False
+    unless_check: Callable[[Facts], Result] | None = None
 
 
 class TriageWhen(NamedTuple):
@@ -96,6 +113,9 @@ class Rule(NamedTuple):
     cases_quiet: tuple[Mapping[str, Any], ...]
     check: Callable[[Facts], Result] | None = None
     drug_classes: frozenset[str] = frozenset()
+    reassurance: str | None = None
+    summary: str | None = None
+    unless_flags: tuple[str, ...] = ()
 
 
 class KnowledgeBase(NamedTuple):
@@ -193,6 +213,9 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
             condition = parse(q["applies_when"], by_id, classes)
             questions[i] = questions[i]._replace(applies_when=condition,
                                                  applies_check=condition.compile())
+        if q.get("ask_when") is not None:
+            asked = parse(q["ask_when"], by_id, classes)
+            questions[i] = questions[i]._replace(ask_check=asked.compile())
     by_id = {q.id: q for q in questions}
 
     def cond(raw: Any) -> Condition | None:
@@ -224,8 +247,17 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
                 cases_fire=tuple(r["cases"]["fires"]),
                 cases_quiet=tuple(r["cases"]["does_not_fire"]),
                 check=_compiled(when), drug_classes=_classes_in(when),
+                reassurance=r.get("reassurance"), summary=r.get("summary"),
+                unless_flags=tuple(r.get("unless_flags") or ()),
             )
         )  # fmt: skip
+
+    def text_item(item: Mapping[str, Any]) -> TextItem:
+        return TextItem(
+            item["id"], item["text"], tuple(item["references"]), item.get("title"),
+            bool(item.get("reassures")), _compiled(cond(item.get("unless"))),
+        )  # fmt: skip
+
     return KnowledgeBase(
         path=path,
         sha256=sha256,
@@ -241,10 +273,8 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
         questions=tuple(questions),
         tests=dict(data["tests"]),
         self_care=tips,
-        cautions={c["id"]: TextItem(c["id"], c["text"], tuple(c["references"]))
-                  for c in data["cautions"]},
-        see_doctor={c["id"]: TextItem(c["id"], c["text"], tuple(c["references"]))
-                    for c in data["see_doctor"]},
+        cautions={c["id"]: text_item(c) for c in data["cautions"]},
+        see_doctor={c["id"]: text_item(c) for c in data["see_doctor"]},
         general={k: tuple(v) for k, v in data["general"].items()},
         rules=tuple(rules),
         data=data,
@@ -267,6 +297,10 @@ def _item_json(data: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         }  # fmt: skip
     for section in ("cautions", "see_doctor"):
         for item in data[section]:
-            items[section][item["id"]] = {"id": item["id"], "text": item["text"],
-                                          "references": [refs[k] for k in item["references"]]}
-    return items  # fmt: skip
+            shown: dict[str, Any] = {"id": item["id"]}
+            if section == "cautions":
+                shown["title"] = item["title"]  # contract 5.5
+            shown["text"] = item["text"]
+            shown["references"] = [refs[k] for k in item["references"]]
+            items[section][item["id"]] = shown
+    return items

@@ -112,7 +112,7 @@ class Interview:
         for question in self.kb.questions:
             if question.id in self.raw or question.id in self.asked:
                 continue
-            if question.applies(facts):
+            if question.asks(facts):
                 return question
         return None
 
@@ -132,7 +132,7 @@ class Interview:
         """
         facts = self.facts()
         to_ask = [q.id for q in self.kb.questions
-                  if q.id not in self.given and q.applies(facts)]  # fmt: skip
+                  if q.id not in self.given and q.asks(facts)]  # fmt: skip
         return f"{to_ask.index(question.id) + 1} of {len(to_ask)}"
 
     def record(self, question: Question, value: Any) -> None:

@@ -255,6 +255,15 @@ def _check_rules(data: dict, out: _Collector) -> None:
     if data["children"]["see_doctor"] not in known["see_doctor"]:
         out.add(("children", "see_doctor"),
                 f"unknown see-doctor id '{data['children']['see_doctor']}'")  # fmt: skip
+    for item_id in (contract.SYMPTOM_NEEDS_DOCTOR, contract.WARNING_SIGNS_NOT_CHECKED):
+        if item_id not in known["see_doctor"]:
+            out.add(("see_doctor",), f"the safety net needs a see-doctor item '{item_id}' "
+                    "(contract 5.2, 5.3)")  # fmt: skip
+    for i, item in enumerate(data["see_doctor"]):
+        if "{" in item["text"].replace(contract.ANSWERS_PLACEHOLDER, ""):
+            out.add(("see_doctor", i, "text"), "the only placeholder a see-doctor text may hold "
+                    f"is {contract.ANSWERS_PLACEHOLDER}")  # fmt: skip
+    red_flags = {r["id"] for r in rules if r["kind"] == "red_flag"}
     fallbacks = [r for r in rules if r["fallback"]]
     if len(fallbacks) != 1 or fallbacks[0]["id"] != contract.FALLBACK_CAUSE:
         out.add(("rules",), f"exactly one rule, '{contract.FALLBACK_CAUSE}', is the fallback")
@@ -273,6 +282,16 @@ def _check_rules(data: dict, out: _Collector) -> None:
             need += [k for k in ("advice", "triage") if r[k] is None]
         elif r["triage"] is not None or r["triage_when"]:
             out.add(("rules", i, "triage"), "only red flags have a triage level")
+        for key in ("summary", "unless_flags"):
+            if r[key] and r["kind"] != "red_flag":
+                out.add(("rules", i, key), f"only red flags have '{key}'")
+        if r["reassurance"] is not None and r["kind"] != "cause":
+            out.add(("rules", i, "reassurance"), "only causes have a 'reassurance'")
+        for j, flag in enumerate(r["unless_flags"]):
+            if flag not in red_flags or flag == r["id"]:
+                hint = did_you_mean(flag, red_flags)
+                out.add(("rules", i, "unless_flags", j),
+                        f"'{flag}' is not another red flag of this file{hint}")  # fmt: skip
         for key in need:
             out.add(("rules", i, "id"), f"a {r['kind'].replace('_', ' ')} needs '{key}'")
         if not r["cases"]["fires"]:
@@ -302,11 +321,13 @@ def _check_conditions(doc: dict, data: dict, out: _Collector) -> None:
                        problem.key, problem.message, rule)  # fmt: skip
 
     for i, q in enumerate(data["questions"]):
-        if q["applies_when"] is not None:
-            check(("questions", i, "applies_when"), None)
-    for i, tip in enumerate(data["self_care"]):
-        if tip["unless"] is not None:
-            check(("self_care", i, "unless"), None)
+        for key in ("applies_when", "ask_when"):
+            if q[key] is not None:
+                check(("questions", i, key), None)
+    for section in ("self_care", "cautions", "see_doctor"):
+        for i, item in enumerate(data[section]):
+            if item["unless"] is not None:
+                check((section, i, "unless"), None)
     for i, r in enumerate(data["rules"]):
         if r["when"] is not None:
             check(("rules", i, "when"), r["id"])
@@ -317,8 +338,10 @@ def _check_conditions(doc: dict, data: dict, out: _Collector) -> None:
 def _without_conditions(data: dict) -> dict:
     """A copy whose conditions are dropped, to build the questions before checking conditions."""
     stripped = dict(data)
-    stripped["questions"] = [{**q, "applies_when": None} for q in data["questions"]]
-    stripped["self_care"] = [{**t, "unless": None} for t in data["self_care"]]
+    stripped["questions"] = [{**q, "applies_when": None, "ask_when": None}
+                             for q in data["questions"]]  # fmt: skip
+    for section in ("self_care", "cautions", "see_doctor"):
+        stripped[section] = [{**item, "unless": None} for item in data[section]]
     stripped["rules"] = [{**r, "when": None, "triage_when": []} for r in data["rules"]]
     return stripped
 

@@ -70,8 +70,10 @@ def _texts(kb: KnowledgeBase) -> Iterator[tuple[Where, str | None, str]]:
     for section in ("cautions", "see_doctor"):
         for i, item in enumerate(getattr(kb, section).values()):
             yield (section, i, "text"), None, item.text
+            if item.title:  # read with its text, as a person reads them together
+                yield (section, i, "title"), None, f"{item.title}. {item.text}"
     for i, rule in enumerate(kb.rules):
-        for name in ("title", "explanation", "advice"):
+        for name in ("title", "explanation", "reassurance", "advice", "summary"):
             value = getattr(rule, name)
             if value:
                 yield ("rules", i, name), rule.id, value
@@ -95,10 +97,6 @@ def check_knowledge(kb: KnowledgeBase) -> list[tuple[Where, str | None, str]]:
         if QUININE.search(text):
             problems.append((_field(where, tip, QUININE), None, f"self-care '{tip.id}' mentions "
                              "quinine or tonic water; quinine is never self-care"))  # fmt: skip
-        for key in tip.references:
-            if QUININE.search(kb.references.get(key, "")):
-                problems.append((where, None, f"self-care '{tip.id}' cites '{key}', whose "
-                                 "citation mentions quinine; cite it without that"))  # fmt: skip
         if MORE_WATER.search(text):
             problems.append((_field(where, tip, MORE_WATER), None, f"self-care '{tip.id}' speaks "
                              "of drinking plenty, lots, more or extra water; put warnings in "

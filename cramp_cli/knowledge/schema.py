@@ -81,6 +81,9 @@ class QuestionSpec(Strict):
     required: bool = False
     warning_signs: bool = False
     applies_when: ConditionData | None = None
+    # When the interview asks it (contract 5.1: not the adult questions under 12); an answer
+    # given in a file or flag still counts, unlike `applies_when`.
+    ask_when: ConditionData | None = None
     drink_units: dict[str, float] = {}
 
 
@@ -95,9 +98,21 @@ class TipSpec(Strict):
 
 
 class TextItemSpec(Strict):
+    """A see-doctor item: `unless` withholds it, `reassures` marks it as reassurance."""
+
     id: Id
     text: str = Field(min_length=1)
+    unless: ConditionData | None = None
+    # Reassurance is withheld at urgent or emergency triage and when the warning signs were
+    # not checked (contract 5.3, 5.4).
+    reassures: bool = False
     references: References = Field(min_length=1)
+
+
+class CautionSpec(TextItemSpec):
+    """A caution has a title a tired person can act on (contract 5.5)."""
+
+    title: str = Field(min_length=1)
 
 
 class GeneralSpec(Strict):
@@ -121,7 +136,14 @@ class RuleSpec(Strict):
     kind: Literal["cause", "red_flag", "advice"]
     title: str = Field(min_length=1)
     explanation: str | None = None
+    # Sentences of a cause's explanation that reassure, shown only when reassurance is allowed.
+    reassurance: str | None = None
     advice: str | None = None
+    # A red flag's own triage summary, used when it alone sets the level (pre-eclampsia: the
+    # maternity unit first).
+    summary: str | None = None
+    # Red flags whose presence stops this one firing, so one sign is not reported twice.
+    unless_flags: list[Id] = []
     when: ConditionData | None = None
     fallback: bool = False
     likelihood: Literal["likely", "possible"] | None = None
@@ -154,7 +176,7 @@ class RulesFile(Strict):
     questions: list[QuestionSpec]
     tests: dict[Id, str] = {}
     self_care: list[TipSpec] = []
-    cautions: list[TextItemSpec] = []
+    cautions: list[CautionSpec] = []
     see_doctor: list[TextItemSpec] = []
     general: GeneralSpec = GeneralSpec()
     rules: list[RuleSpec]

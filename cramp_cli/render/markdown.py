@@ -50,9 +50,11 @@ def render(doc: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> s
             continue
         out += [f"## {heading}", ""]
         for item in items:
-            if "title" in item:
+            if "evidence" in item:
                 out.append(f"- **{item['title']}** (evidence: {plain(item['evidence'])}). "
                            f"{item['text']}")  # fmt: skip
+            elif "title" in item:
+                out.append(f"- **{item['title']}.** {item['text']}")
             else:
                 out.append(f"- {item['text']}")
             out += ["  " + s for s in _sources(item.get("references", []))]

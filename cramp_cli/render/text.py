@@ -91,7 +91,9 @@ def render(console: Any, doc: Mapping[str, Any], labels: Mapping[str, str] | Non
             line = Text()
             if "title" in item:
                 line.append(item["title"], style="bold")
-                line.append(f" [evidence: {plain(item['evidence'])}]\n")
+                if "evidence" in item:
+                    line.append(f" [evidence: {plain(item['evidence'])}]")
+                line.append("\n")
             line.append(item["text"])
             if item.get("references"):
                 line.append(f" {sources.marks(item['references'])}", style="dim")
