@@ -60,3 +60,11 @@ RED_FLAG_TRIAGE_LEVELS = ("emergency", "urgent", "routine")
 LIKELIHOODS = ("likely", "possible")
 EVIDENCE_LEVELS = ("strong", "moderate", "weak", "expert_opinion")
 MATCH_KINDS = ("exact", "brand", "fuzzy", "unknown")
+
+# FHIR R4 (cramps schema fhir-questionnaire, --format fhir, a QuestionnaireResponse as
+# answers): the Questionnaire's canonical url, the code system of each question's answers
+# (`urn:cramps:answer:<question id>`), and the answer option that says "none of these" to a
+# list question (an item left unanswered is "don't know", contract 5.3).
+FHIR_QUESTIONNAIRE_URL = "urn:cramps:questionnaire"
+FHIR_ANSWER_SYSTEM = "urn:cramps:answer"
+FHIR_NONE_CODE = "none"

@@ -205,6 +205,11 @@ def show(doc: dict[str, Any], output_format: Format, no_color: bool, kb: "Knowle
         from ..render.markdown import render
 
         write_stdout(render(doc, kb.tests))
+    elif output_format is Format.fhir:
+        from ..render.fhir import bundle
+        from ..render.json import document
+
+        write_stdout(document(bundle(doc, kb)))
     else:
         from ..console.terminal import rich_console
         from ..render.text import render as render_text

@@ -42,12 +42,14 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    fhir = "fhir"
 
 
 FormatOption = Annotated[
     Format | None,
     typer.Option("--format", "-f", envvar="CRAMPS_FORMAT", case_sensitive=False,
-                 help="text (default) for a person, json for scripts, markdown to share."),
+                 help="text (default) for a person, json for scripts, markdown to share, "
+                 "fhir for a FHIR R4 Bundle."),
 ]  # fmt: skip
 
 

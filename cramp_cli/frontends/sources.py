@@ -100,6 +100,10 @@ def gather(
     name = "flags"
     if answers_file is not None:
         data, name = read_answers_file(answers_file)
+        if isinstance(data, Mapping) and "resourceType" in data:
+            from .fhir import answers_from_response
+
+            data = answers_from_response(kb, data, name)
         if not isinstance(data, Mapping):
             raise AnswersError(f"{name}: answers must be an object of question ids and answers")
         normalise(data, kb, name)  # report the file's mistakes with the file's name
