@@ -42,12 +42,16 @@ def test_the_questionnaire_is_valid_fhir_and_holds_every_question(cli, kb):
 def test_questions_for_some_people_only_are_enabled_only_for_them(cli):
     items = {i["linkId"]: i for i in cli("schema", "fhir-questionnaire").json()["item"]}
     pregnant = items["pregnant"]["enableWhen"]
-    assert {"question": "sex", "operator": "!=",
-            "answerCoding": {"system": "urn:cramps:answer:sex", "code": "male"}} in pregnant
+    assert {
+        "question": "sex",
+        "operator": "!=",
+        "answerCoding": {"system": "urn:cramps:answer:sex", "code": "male"},
+    } in pregnant
     assert {"question": "age", "operator": ">=", "answerInteger": 10} in pregnant
     assert items["pregnant"]["enableBehavior"] == "all"
-    assert {"question": "pregnant", "operator": "=", "answerBoolean": True} in \
-        items["pregnancy_trimester"]["enableWhen"]  # fmt: skip
+    assert {"question": "pregnant", "operator": "=", "answerBoolean": True} in items[
+        "pregnancy_trimester"
+    ]["enableWhen"]
     assert "enableWhen" not in items["medications"]
 
 
@@ -72,18 +76,25 @@ def test_every_example_as_a_valid_bundle_whose_response_gives_the_same_assessmen
 
 
 def test_the_risk_assessment_carries_causes_triage_and_red_flags(cli, tmp_path):
-    answers = {"age": 44, "sex": "male", "symptoms": ["one_leg_swollen"],
-               "medications": ["Lipitor 40 mg"]}  # fmt: skip
+    answers = {
+        "age": 44,
+        "sex": "male",
+        "symptoms": ["one_leg_swollen"],
+        "medications": ["Lipitor 40 mg"],
+    }
     path = write_answers(tmp_path, answers)
     doc = cli("check", "--answers", str(path), "--format", "json").json()
     risk = cli("check", "--answers", str(path), "--format", "fhir").json()["entry"][1]["resource"]
-    assert [p["outcome"]["coding"][0]["code"] for p in risk["prediction"]] == \
-        [c["id"] for c in doc["causes"]]  # fmt: skip
+    assert [p["outcome"]["coding"][0]["code"] for p in risk["prediction"]] == [
+        c["id"] for c in doc["causes"]
+    ]
     assert risk["mitigation"] == doc["triage"]["summary"]
     notes = " ".join(n["text"] for n in risk["note"])
     assert "URGENT" in notes and "DVT" in notes and "not a diagnosis" in notes
-    assert risk["basis"][0]["reference"] == \
-        cli("check", "--answers", str(path), "--format", "fhir").json()["entry"][0]["fullUrl"]
+    assert (
+        risk["basis"][0]["reference"]
+        == cli("check", "--answers", str(path), "--format", "fhir").json()["entry"][0]["fullUrl"]
+    )
 
 
 def test_the_bundle_is_deterministic(cli, tmp_path):
@@ -98,27 +109,37 @@ def test_a_response_from_another_system_with_groups_and_quantities(cli, tmp_path
         "resourceType": "QuestionnaireResponse",
         "status": "completed",
         "item": [
-            {"linkId": "about-you", "item": [
-                {"linkId": "age", "answer": [{"valueInteger": 67}]},
-                {"linkId": "sex", "answer": [{"valueCoding": {"code": "female"}}]},
-            ]},
+            {
+                "linkId": "about-you",
+                "item": [
+                    {"linkId": "age", "answer": [{"valueInteger": 67}]},
+                    {"linkId": "sex", "answer": [{"valueCoding": {"code": "female"}}]},
+                ],
+            },
             {"linkId": "symptoms", "answer": [{"valueCoding": {"code": "none"}}]},
             {"linkId": "medications", "answer": [{"valueString": "furosemide 40 mg"}]},
             {"linkId": "cramp_minutes", "answer": [{"valueQuantity": {"value": 2, "unit": "min"}}]},
         ],
-    }  # fmt: skip
+    }
     QuestionnaireResponse.model_validate(response)
     (tmp_path / "r.json").write_text(json.dumps(response))
     doc = cli("check", "--answers", str(tmp_path / "r.json"), "--format", "json").json()
-    assert doc["answers"] == {"age": 67, "sex": "female", "medications": ["furosemide 40 mg"],
-                              "symptoms": [], "cramp_minutes": 2}  # fmt: skip
+    assert doc["answers"] == {
+        "age": 67,
+        "sex": "female",
+        "medications": ["furosemide 40 mg"],
+        "symptoms": [],
+        "cramp_minutes": 2,
+    }
     assert "medication" in [c["id"] for c in doc["causes"]]
 
 
 def test_an_unanswered_warning_sign_item_is_dont_know_not_none(cli, tmp_path):
-    response = {"resourceType": "QuestionnaireResponse", "status": "completed",
-                "item": [{"linkId": "age", "answer": [{"valueInteger": 50}]},
-                         {"linkId": "symptoms"}]}  # fmt: skip
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "item": [{"linkId": "age", "answer": [{"valueInteger": 50}]}, {"linkId": "symptoms"}],
+    }
     (tmp_path / "r.json").write_text(json.dumps(response))
     doc = cli("check", "--answers", str(tmp_path / "r.json"), "--format", "json").json()
     assert "warning_signs_not_checked" in doc["triage"]["because"]
@@ -129,15 +150,29 @@ def test_an_unanswered_warning_sign_item_is_dont_know_not_none(cli, tmp_path):
     [
         ({"resourceType": "Patient", "id": "x"}, "a FHIR Patient is not answers"),
         ({"resourceType": "QuestionnaireResponse", "item": [{"answer": []}]}, "linkId"),
-        ({"resourceType": "QuestionnaireResponse",
-          "item": [{"linkId": "age", "answer": [{"valueInteger": 5}, {"valueInteger": 6}]}]},
-         "takes one answer"),
-        ({"resourceType": "QuestionnaireResponse",
-          "item": [{"linkId": "age", "answer": [{"valueString": "67"}]}]}, "age: must be"),
-        ({"resourceType": "QuestionnaireResponse",
-          "item": [{"linkId": "agee", "answer": [{"valueInteger": 67}]}]}, "did you mean"),
+        (
+            {
+                "resourceType": "QuestionnaireResponse",
+                "item": [{"linkId": "age", "answer": [{"valueInteger": 5}, {"valueInteger": 6}]}],
+            },
+            "takes one answer",
+        ),
+        (
+            {
+                "resourceType": "QuestionnaireResponse",
+                "item": [{"linkId": "age", "answer": [{"valueString": "67"}]}],
+            },
+            "age: must be",
+        ),
+        (
+            {
+                "resourceType": "QuestionnaireResponse",
+                "item": [{"linkId": "agee", "answer": [{"valueInteger": 67}]}],
+            },
+            "did you mean",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_bad_response_is_one_clear_line_and_exit_2(cli, tmp_path, resource, words):
     (tmp_path / "r.json").write_text(json.dumps(resource))
     result = cli("check", "--answers", str(tmp_path / "r.json"), "--format", "json")

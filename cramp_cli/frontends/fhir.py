@@ -18,8 +18,14 @@ if TYPE_CHECKING:
     from ..engine.model import KnowledgeBase
 
 RESPONSE = "QuestionnaireResponse"
-_VALUE_KEYS = ("valueCoding", "valueInteger", "valueDecimal", "valueBoolean", "valueString",
-               "valueQuantity")  # fmt: skip
+_VALUE_KEYS = (
+    "valueCoding",
+    "valueInteger",
+    "valueDecimal",
+    "valueBoolean",
+    "valueString",
+    "valueQuantity",
+)
 
 
 def is_fhir_resource(data: Any) -> bool:
@@ -28,8 +34,7 @@ def is_fhir_resource(data: Any) -> bool:
 
 def _value(answer: Any, where: str) -> Any:
     if not isinstance(answer, Mapping):
-        raise AnswersError(f"{where}: each answer must be an object such as "
-                           '{"valueInteger": 67}')  # fmt: skip
+        raise AnswersError(f'{where}: each answer must be an object such as {{"valueInteger": 67}}')
     present = [k for k in _VALUE_KEYS if k in answer]
     if len(present) != 1:
         raise AnswersError(f"{where}: each answer needs one of {', '.join(_VALUE_KEYS)}")
@@ -66,8 +71,10 @@ def answers_from_response(kb: KnowledgeBase, data: Mapping[str, Any], name: str)
     """The answers document a QuestionnaireResponse holds (not yet normalised)."""
     kind = data.get("resourceType")
     if kind != RESPONSE:
-        raise AnswersError(f"{name}: a FHIR {kind} is not answers; give a {RESPONSE} for "
-                           "cramps' Questionnaire (cramps schema fhir-questionnaire)")  # fmt: skip
+        raise AnswersError(
+            f"{name}: a FHIR {kind} is not answers; give a {RESPONSE} for "
+            "cramps' Questionnaire (cramps schema fhir-questionnaire)"
+        )
     answers: dict[str, Any] = {}
     for item in _items(data.get("item", []), name):
         qid = item["linkId"]

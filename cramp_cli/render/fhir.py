@@ -122,14 +122,26 @@ def questionnaire(kb: KnowledgeBase) -> dict[str, Any]:
         }
         if question.choices:
             item["answerOption"] = [
-                {"valueCoding": {"system": value_system(question.id), "code": str(c.value),
-                                 "display": c.label}}
+                {
+                    "valueCoding": {
+                        "system": value_system(question.id),
+                        "code": str(c.value),
+                        "display": c.label,
+                    }
+                }
                 for c in question.choices
-            ]  # fmt: skip
+            ]
             if question.type == "multi_choice":
-                item["answerOption"].insert(0, {"valueCoding": {
-                    "system": value_system(question.id), "code": NONE_CODE,
-                    "display": "None of these"}})  # fmt: skip
+                item["answerOption"].insert(
+                    0,
+                    {
+                        "valueCoding": {
+                            "system": value_system(question.id),
+                            "code": NONE_CODE,
+                            "display": "None of these",
+                        }
+                    },
+                )
         clauses = _enable_when(question.applies_when, kb.question_by_id)
         if clauses:
             item["enableWhen"] = clauses
@@ -164,8 +176,9 @@ def _answer_values(question: Question | None, value: Any) -> list[dict[str, Any]
     for v in values:
         if key == "valueCoding":
             label = "None of these" if v == NONE_CODE else question.label_of(v)
-            answers.append({key: {"system": value_system(question.id), "code": str(v),
-                                  "display": label}})  # fmt: skip
+            answers.append(
+                {key: {"system": value_system(question.id), "code": str(v), "display": label}}
+            )
         elif key == "valueDecimal":
             answers.append({key: float(v)})
         else:
@@ -203,25 +216,37 @@ def bundle(doc: Mapping[str, Any], kb: KnowledgeBase | None = None) -> dict[str,
         "resourceType": "RiskAssessment",
         "status": "final",
         "subject": {"display": "the person the answers are about"},
-        "method": {"text": f"cramps {doc['tool']['version']}, knowledge base "
-                           f"{doc['knowledge_base']['version']} "
-                           f"(sha256 {doc['knowledge_base']['sha256']})"},  # fmt: skip
+        "method": {
+            "text": f"cramps {doc['tool']['version']}, knowledge base "
+            f"{doc['knowledge_base']['version']} "
+            f"(sha256 {doc['knowledge_base']['sha256']})"
+        },
         "basis": [{"reference": response_url}],
         "prediction": [
             {
-                "outcome": {"coding": [{"system": "urn:cramps:cause", "code": cause["id"],
-                                        "display": cause["title"]}],
-                            "text": cause["title"]},
+                "outcome": {
+                    "coding": [
+                        {
+                            "system": "urn:cramps:cause",
+                            "code": cause["id"],
+                            "display": cause["title"],
+                        }
+                    ],
+                    "text": cause["title"],
+                },
                 "probabilityDecimal": cause["score"],
-                "qualitativeRisk": {"coding": [{
-                    "system": RISK_PROBABILITY, "code": _QUALITATIVE[cause["likelihood"]]}]},
+                "qualitativeRisk": {
+                    "coding": [
+                        {"system": RISK_PROBABILITY, "code": _QUALITATIVE[cause["likelihood"]]}
+                    ]
+                },
                 "rationale": cause["explanation"],
             }
             for cause in doc["causes"]
         ],
         "mitigation": triage["summary"],
         "note": notes,
-    }  # fmt: skip
+    }
     return {
         "resourceType": "Bundle",
         "type": "collection",
