@@ -49,7 +49,9 @@ def build_app(argv: list[str]) -> typer.Typer:
     )
     app.callback()(main)
     name = next((arg for arg in argv if not arg.startswith("-")), None)
-    wanted = [COMMANDS[name]] if name in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    # `completion` describes every command, so it needs them all, like --help.
+    every = name not in COMMANDS or name == "completion"
+    wanted = list(dict.fromkeys(COMMANDS.values())) if every else [COMMANDS[name]]
     for register in wanted:
         register(app)
     return app
@@ -107,10 +109,18 @@ def _diary(app: typer.Typer) -> None:
         app.command(name=name, help=module.HELP, epilog=module.EPILOG)(function)
 
 
+def _completion(app: typer.Typer) -> None:
+    from .commands import completion
+
+    app.command(name="completion", help=completion.HELP, epilog=completion.EPILOG)(
+        completion.completion
+    )
+
+
 # In the order `cramps --help` lists them.
 COMMANDS = {"check": _check, "rules": _rules, "why": _why, "schema": _schema,
             "medicines": _medicines, "log": _diary, "history": _diary, "stats": _diary,
-            "report": _diary, "forget": _diary}  # fmt: skip
+            "report": _diary, "forget": _diary, "completion": _completion}  # fmt: skip
 
 
 def run(argv: list[str]) -> int:
