@@ -190,6 +190,10 @@ class Assessment(_Doc):
     schema_version: Literal[contract.SCHEMA_VERSION]  # type: ignore[valid-type]
     tool: Tool
     knowledge_base: KnowledgeBaseInfo
+    region: str | None = Field(
+        None, description="the region whose emergency numbers and services the texts name "
+        "(uk, ie, us, ca, au, nz, eu, neutral); absent when the knowledge base has no regions"
+    )
     answers: dict[str, Any] = Field(description="the canonical answers (cramps schema answers)")
     medications: list[MedicationInfo]
     triage: Triage

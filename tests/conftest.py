@@ -26,6 +26,11 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("CRAMPS_FORMAT", raising=False)
     monkeypatch.delenv("CRAMPS_RULES", raising=False)
+    # The region follows the locale; tests choose it, so the machine's locale cannot change them.
+    monkeypatch.delenv("CRAMPS_REGION", raising=False)
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     yield home
 
 

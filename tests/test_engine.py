@@ -312,7 +312,8 @@ def test_same_answers_give_byte_identical_json(kb):
 
 def test_document_has_the_contract_keys_in_order(kb):
     doc = assess(kb, BASE)
-    assert list(doc) == ["schema_version", "tool", "knowledge_base", "answers", "medications",
+    assert list(doc) == ["schema_version", "tool", "knowledge_base", "region", "answers",
+                         "medications",
                          "triage", "red_flags", "causes", "self_care", "cautions", "see_doctor",
                          "tests_to_discuss", "unanswered", "disclaimer"]  # fmt: skip
     assert doc["schema_version"] == 1

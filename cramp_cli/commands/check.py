@@ -12,6 +12,7 @@ import typer
 
 from ..console.output import warn, write_stdout
 from ..errors import MissingAnswersError, UsageError
+from .regions import RegionOption, choose_region
 from .common import (
     EXIT_CODES_HELP,
     Format,
@@ -64,6 +65,7 @@ def check(
     save: Annotated[bool, typer.Option(
         "--save", help="Store the assessment in the diary (for cramps report).")] = False,
     rules: RulesOption = None,
+    region: RegionOption = None,
     no_input: NoInputOption = False,
     no_color: NoColorOption = False,
     age: Annotated[str | None, _opt("--age", help="Age in years (1-120).", metavar="N")] = None,
@@ -141,7 +143,7 @@ def check(
                              "it takes no --answers, question flags or other --format")  # fmt: skip
         from ..frontends.batch import run_batch
 
-        raise typer.Exit(run_batch(kb, batch))
+        raise typer.Exit(run_batch(kb, batch, choose_region(kb, region)))
     from ..console.terminal import can_prompt
     from ..engine.answers import normalise
     from ..frontends.sources import gather
@@ -164,7 +166,7 @@ def check(
         _save_answers(save_answers, answers)
     from ..engine.assess import assess
 
-    doc = assess(kb, answers)
+    doc = assess(kb, answers, choose_region(kb, region))
     if save:
         from ..diary.store import save_assessment
 

@@ -25,6 +25,7 @@ from ..contract import (
 )
 from .answers import Answers, unanswered
 from .model import KnowledgeBase, Rule
+from .region import localise
 
 _RANK = {level: rank for rank, level in enumerate(TRIAGE_LEVELS)}
 
@@ -60,8 +61,9 @@ def _drugs(rule: Rule, answers: Answers) -> list[dict[str, str]]:
     return rows
 
 
-def assess(kb: KnowledgeBase, answers: Answers) -> dict[str, Any]:
-    """Evaluate every rule once and assemble the contract's assessment document."""
+def assess(kb: KnowledgeBase, answers: Answers, region: str | None = None) -> dict[str, Any]:
+    """Evaluate every rule once and assemble the contract's assessment document, in the words
+    of `region` (the knowledge base's default region when None)."""
     red_flags: list[tuple[Rule, dict[str, Any]]] = []
     held: list[tuple[Rule, list[tuple[str, Any]]]] = []
     causes_held: list[tuple[Rule, list[tuple[str, Any]]]] = []
@@ -132,7 +134,7 @@ def assess(kb: KnowledgeBase, answers: Answers) -> dict[str, Any]:
     see_doctor = [i for r in contributing for i in r.see_doctor]
     see_doctor += kb.general.get("see_doctor", ())
     cautions = [i for r in contributing for i in r.cautions] + list(kb.general.get("cautions", ()))
-    return {
+    doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cramps", "version": __version__},
         "knowledge_base": {"version": kb.version, "sha256": kb.sha256},
@@ -150,6 +152,19 @@ def assess(kb: KnowledgeBase, answers: Answers) -> dict[str, Any]:
         "unanswered": unanswered(answers, kb),
         "disclaimer": kb.disclaimer,
     }
+    return _in_region(kb, doc, region)
+
+
+def _in_region(kb: KnowledgeBase, doc: dict[str, Any], region: str | None) -> dict[str, Any]:
+    """The document in the region's words, or as written when the file defines no regions."""
+    if not kb.regions or kb.default_region is None:
+        return doc
+    code = region or kb.default_region
+    if code not in kb.regions:
+        from ..errors import UsageError
+
+        raise UsageError(f"no region '{code}'; choose one of {', '.join(sorted(kb.regions))}")
+    return localise(doc, kb.regions[code])
 
 
 def _warning_signs(kb: KnowledgeBase, answers: Answers) -> tuple[str, list[str]] | None:

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from .conditions import Condition, Facts, Result, parse
 from .medicines import MedicineDictionary
+from .region import Region, build_regions
 
 # --------------------------------------------------------------------------- the model
 
@@ -142,6 +143,8 @@ class KnowledgeBase(NamedTuple):
     # The fixed parts of the assessment, built once so each assessment only assembles them.
     item_json: Mapping[str, Mapping[str, dict[str, Any]]]
     citations: Mapping[str, list[str]]
+    regions: Mapping[str, Region] = {}
+    default_region: str | None = None
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -252,6 +255,8 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
             )
         )  # fmt: skip
 
+    regions, default_region = build_regions(data.get("regions"))
+
     def text_item(item: Mapping[str, Any]) -> TextItem:
         return TextItem(
             item["id"], item["text"], tuple(item["references"]), item.get("title"),
@@ -282,6 +287,7 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
         item_json=_item_json(data),
         citations={r["id"]: [data["references"][k] for k in r["references"]]
                    for r in data["rules"]},
+        regions=regions, default_region=default_region,
     )  # fmt: skip
 
 

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from ..engine.model import KnowledgeBase
 
 
-def assess_line(kb: KnowledgeBase, text: str, number: int = 0) -> dict[str, Any]:
+def assess_line(
+    kb: KnowledgeBase, text: str, number: int = 0, region: str | None = None
+) -> dict[str, Any]:
     """One input line's assessment, or its error document; warnings go to standard error."""
     try:
         raw = json.loads(text)
@@ -40,28 +42,30 @@ def assess_line(kb: KnowledgeBase, text: str, number: int = 0) -> dict[str, Any]
     if missing:
         names = ", ".join(q.id for q in missing)
         return {"error": {"message": f"missing required answers: {names}"}}
-    return assess(kb, answers)
+    return assess(kb, answers, region)
 
 
-def assessments(kb: KnowledgeBase, lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+def assessments(
+    kb: KnowledgeBase, lines: Iterable[str], region: str | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, document) for each non-blank line, lazily, in input order."""
     for number, text in enumerate(lines, 1):
         if not text.strip():
             continue
-        doc = assess_line(kb, text, number)
+        doc = assess_line(kb, text, number, region)
         if "error" in doc:
             doc = {"line": number, **doc}
         yield number, doc
 
 
-def run_batch(kb: KnowledgeBase, source: str) -> int:
+def run_batch(kb: KnowledgeBase, source: str, region: str | None = None) -> int:
     """Stream a whole batch; return the exit code."""
     stream = open_input(source, "--batch", "a JSON Lines file")
     assessed = failed = 0
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     write, flush = sys.stdout.write, sys.stdout.flush
     try:
-        for _, doc in assessments(kb, stream):
+        for _, doc in assessments(kb, stream, region):
             if "error" in doc:
                 failed += 1
             else:

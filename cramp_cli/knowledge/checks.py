@@ -8,7 +8,8 @@ person editing the file sees them all at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, get_args, get_origin
 
 from .. import contract
@@ -76,6 +77,9 @@ def check_all(raw: bytes, name: str) -> tuple[dict[str, Any], list[Problem]]:
     _check_contract(data, out)
     _check_questions(data, out)
     _check_rules(data, out)
+    if out.problems:
+        return {}, out.problems
+    _check_regions(data, out)
     if out.problems:
         return {}, out.problems
     _check_conditions(doc, data, out)
@@ -298,6 +302,60 @@ def _check_rules(data: dict, out: _Collector) -> None:
             out.add(("rules", i, "cases"), "needs at least one 'fires' case")
         if not r["cases"]["does_not_fire"]:
             out.add(("rules", i, "cases"), "needs at least one 'does_not_fire' case")
+
+
+def _person_texts(data: dict) -> Iterator[tuple[tuple, str]]:
+    """Every text of the file that a person reads, with where it is (citations excluded)."""
+    yield ("disclaimer",), data["disclaimer"]
+    yield ("emergency_numbers",), data["emergency_numbers"]
+    for level, spec in data["triage_levels"].items():
+        yield ("triage_levels", level, "summary"), spec["summary"]
+    for section in ("self_care", "cautions", "see_doctor"):
+        for i, item in enumerate(data[section]):
+            for key in ("title", "text"):
+                if item.get(key):
+                    yield (section, i, key), item[key]
+    for i, rule in enumerate(data["rules"]):
+        for key in ("title", "explanation", "reassurance", "advice", "summary"):
+            if rule.get(key):
+                yield ("rules", i, key), rule[key]
+
+
+def _check_regions(data: dict, out: _Collector) -> None:
+    """Each region: a default that exists, and texts that, once rewritten, name the region's
+    emergency number where the emergency advice is and none of its forbidden words."""
+    from ..engine.region import build_regions
+
+    spec = data.get("regions") or {}
+    if not spec:
+        return
+    for code, value in spec.items():
+        if code == "default":
+            if not isinstance(value, str) or value not in spec or value == "default":
+                out.add(("regions", "default"), f"default names no region of this file: {value!r}")
+        elif isinstance(value, str):
+            out.add(("regions", code), "a region is a mapping (name, emergency, phrases...)")
+        elif not re.fullmatch(r"[a-z]{2,10}", code):
+            out.add(("regions", code), f"region code '{code}' must be 2 to 10 lowercase letters")
+    if "default" not in spec:
+        out.add(("regions",), "regions need a 'default'")
+    if out.problems:
+        return
+    regions, _ = build_regions(spec)
+    texts = list(_person_texts(data))
+    emergency = data["triage_levels"]["emergency"]["summary"]
+    for code, region in regions.items():
+        summary = region.rewrite(emergency)
+        missing = [n for n in region.emergency if n not in summary]
+        if missing:
+            out.add(("regions", code, "emergency"), f"region '{code}': the emergency summary, "
+                    f"rewritten, does not name {', '.join(missing)}")  # fmt: skip
+        for word in region.must_not_say:
+            pattern = re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])")
+            for where, text in texts:
+                if pattern.search(region.rewrite(text)):
+                    out.add(where, f"region '{code}' would still say '{word}' here; add a "
+                            "phrase to its rewrites")  # fmt: skip
 
 
 def _check_conditions(doc: dict, data: dict, out: _Collector) -> None:

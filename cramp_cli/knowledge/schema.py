@@ -115,6 +115,16 @@ class CautionSpec(TextItemSpec):
     title: str = Field(min_length=1)
 
 
+class RegionSpec(Strict):
+    """A reader's country: its emergency numbers and the phrases that name its services."""
+
+    name: str = Field(min_length=1)
+    emergency: list[str] = Field(min_length=1)
+    locales: list[str] = []
+    must_not_say: list[str] = []
+    phrases: dict[str, str] = {}
+
+
 class GeneralSpec(Strict):
     self_care: list[Id] = []
     cautions: list[Id] = []
@@ -179,4 +189,6 @@ class RulesFile(Strict):
     cautions: list[CautionSpec] = []
     see_doctor: list[TextItemSpec] = []
     general: GeneralSpec = GeneralSpec()
+    # region code -> RegionSpec, and `default: CODE`
+    regions: dict[str, RegionSpec | Id] = {}
     rules: list[RuleSpec]
