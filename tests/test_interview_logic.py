@@ -31,7 +31,7 @@ DONT = "Don't know"
 NONE = "None of these"
 BACK = "<BACK>"  # in a script: the person asks for the previous question
 STOP = "Stop here and read the advice"
-GO_ON = "Go on with the questions"
+GO_ON = "Go on to find what may be adding to the cramps"
 
 
 class FakePrompter:

@@ -296,9 +296,9 @@ class Interview:
         for flag in new:
             self.show_flag(flag)
         picked = self.prompter.select(
-            "Stop here and read the advice, or go on to find what may be adding to the cramps?",
+            "Stop here, or go on with the questions?",
             [("Stop here and read the advice", STOP_HERE),
-             ("Go on with the questions", GO_ON)],
+             ("Go on to find what may be adding to the cramps", GO_ON)],
             default=STOP_HERE, keys=["s", "g"], back=False,
             instruction="(s or g; Enter: stop here)")  # fmt: skip
         return STOPPED if picked is STOP_HERE else None
