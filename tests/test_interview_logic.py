@@ -154,7 +154,7 @@ def all_questions_for_a_woman_of_67(kb) -> list[tuple[str, Any]]:
         ("Do you smoke?", "No"),
         ("Has a doctor told you", [label(kb, "conditions", "diabetes")]),
         ("how many nights", "3"),
-        ("How long does a typical cramp last?", "1 to 10 minutes"),
+        ("How long does a typical cramp last?", "From 1 to 10 minutes"),
     ]
 
 
@@ -757,6 +757,7 @@ def test_choice_keys_are_first_letters_never_d_or_b():
     assert choice_keys(["Yes", "No"]) == ["y", "n"]
     assert choice_keys(["Dairy", "Bread", "Milk", "Meat"]) == ["1", "2", "3", "4"]
     assert choice_keys(["Under a minute", "1 to 10 minutes", "Longer"]) == ["u", "2", "l"]
+    assert choice_keys(["Up to 13", "From 14", "28 or more"]) == ["u", "f", "3"]
 
 
 def test_split_medicines():

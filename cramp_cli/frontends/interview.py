@@ -592,15 +592,14 @@ class Interview:
 
 def choice_keys(labels: Sequence[str]) -> list[str]:
     """A key per choice: its first letter when no other choice shares it and it is not d
-    (Don't know) or b (Back); otherwise the first free digit. 'Yes', 'No' -> y, n."""
+    (Don't know) or b (Back); otherwise its place in the list (1, 2...), so a key is never a
+    number that reads as the answer of another choice. 'Yes', 'No' -> y, n."""
     firsts = [label.strip()[:1].lower() for label in labels]
-    keys: list[str] = []
-    digits = iter("123456789")
-    for first in firsts:
-        if first.isalpha() and first not in _RESERVED_KEYS and firsts.count(first) == 1:
-            keys.append(first)
-        else:
-            keys.append(next(d for d in digits if d not in firsts))
+    keys = [first if first.isalpha() and first not in _RESERVED_KEYS
+            and firsts.count(first) == 1 else "" for first in firsts]  # fmt: skip
+    for i, key in enumerate(keys):
+        if not key:
+            keys[i] = next(d for d in (str(i + 1), *"123456789") if d not in keys)
     return keys
 
 
