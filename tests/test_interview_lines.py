@@ -95,7 +95,7 @@ class _Stream:
         (True, True, "xterm-256color", "widgets"),
         (True, True, "dumb", "lines"),        # an Emacs shell: asked, not refused
         (True, True, "unknown", "lines"),
-        (True, False, "xterm-256color", "lines"),  # stderr piped through tee: no cursor
+        (True, False, "dumb", None),          # stderr to a file: questions nobody sees
         (False, True, "xterm-256color", None),  # nobody to ask
     ],
 )  # fmt: skip
