@@ -830,3 +830,28 @@ def test_no_save_offer_after_an_emergency(kb, cli, interview_in_check):
     result = cli("check", "--symptom", "seizure", "--format", "json")
     assert result.code == 0, result.stderr
     assert prompter.done()  # asked nothing more: the advice stays last on the screen
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('{value: 15, label: "Longer than 10 minutes"}',
+         '{value: 2000, label: "Longer than 10 minutes"}', "outside the question's bounds"),
+        ('{value: 0.5, label: "Under a minute"}', '{value: 0, label: "Under a minute"}',
+         "outside the question's bounds"),
+        ('{value: 2, label: "From 14', '{value: 2.5, label: "From 14', "whole number"),
+        ('{value: 1, label: "Up to 13', '{value: "one", label: "Up to 13', "must be a number"),
+    ],
+)  # fmt: skip
+def test_a_range_offered_by_a_number_question_must_be_an_answer_it_accepts(
+    cli, tmp_path, old, new, message
+):
+    from tests.conftest import RULES
+
+    text = RULES.read_text(encoding="utf-8")
+    assert old in text
+    broken = tmp_path / "rules.yaml"
+    broken.write_text(text.replace(old, new), encoding="utf-8")
+    result = cli("rules", "validate", "--rules", str(broken))
+    assert result.code == 3
+    assert message in result.stderr
