@@ -207,6 +207,19 @@ def test_a_dumb_terminal_gets_plain_numbered_prompts_and_completes(env, tmp_path
     assert json.loads((tmp_path / "saved.json").read_text()) == {"age": 67, "sex": "male"}
 
 
+def test_ctrl_c_on_a_dumb_terminal_exits_130_on_a_line_of_its_own(env, tmp_path):
+    child = spawn(str(CRAMPS), ["check"], {**env, "TERM": "dumb"}, tmp_path)
+    child.expect("> ")
+    child.sendline("70")
+    child.expect("> ")
+    child.sendcontrol("c")
+    finish(child)
+    out = shown(child)
+    assert child.exitstatus == 130
+    assert "\nInterrupted." in out.replace("\r\n", "\n")
+    assert "Traceback" not in out
+
+
 def test_every_warning_label_is_whole_on_a_60_column_terminal(kb, env, tmp_path):
     screen = pyte.Screen(60, 40)
     stream = pyte.Stream(screen)

@@ -52,8 +52,13 @@ class LinePrompter:
 
     def _read(self) -> str:
         """One line typed by the person; end of input (Ctrl-D) is EOFError, as in the widgets."""
-        line = (self._stdin if self._stdin is not None else sys.stdin).readline()
+        try:
+            line = (self._stdin if self._stdin is not None else sys.stdin).readline()
+        except KeyboardInterrupt:
+            self._write("\n")  # what follows starts on its own line, not after "> ^C"
+            raise
         if line == "":
+            self._write("\n")
             raise EOFError
         return line.rstrip("\r\n")
 
