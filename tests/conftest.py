@@ -92,3 +92,15 @@ def one_error_line(stderr: str) -> str:
     assert "Traceback" not in stderr
     assert lines[0].startswith("cramps: error: ")
     return lines[0]
+
+
+def as_shown(kb, text: str) -> str:
+    """A knowledge-base text as a person reads it: in the words of the default region, which
+    the tests' locale (C.UTF-8) chooses."""
+    region = kb.regions.get(kb.default_region) if kb.default_region else None
+    return region.rewrite(text) if region is not None else text
+
+
+def advice_as_shown(kb, rule_id: str) -> str:
+    """A red flag's advice as a person reads it (see as_shown)."""
+    return as_shown(kb, kb.rule(rule_id).advice)

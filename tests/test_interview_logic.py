@@ -1,5 +1,6 @@
 """The interview of `cramps check` through a scripted fake Prompter: what is asked, in which
-order, what is skipped, and which answers come back, as a person at a terminal would see it."""
+order, what is skipped, what the person is offered, and which answers come back, as a tired
+person (or a parent typing for a child) at a terminal would meet it."""
 
 from __future__ import annotations
 
@@ -10,16 +11,27 @@ import pytest
 
 from cramp_cli.engine.answers import normalise
 from cramp_cli.frontends.interview import (
+    DONT_KNOW,
+    NONE_OF_THESE,
+    NOW_PROMPT,
+    SIGNS_PER_SCREEN,
+    STOP_HERE,
     checklist_validator,
+    choice_keys,
     drinks_to_units,
     number_validator,
     run_interview,
     split_medicines,
+    warning_sign_screens,
 )
-from tests.conftest import assess
+from cramp_cli.frontends.prompts import GoBack
+from tests.conftest import advice_as_shown, as_shown, assess
 
 DONT = "Don't know"
 NONE = "None of these"
+BACK = "<BACK>"  # in a script: the person asks for the previous question
+STOP = "Stop here and read the advice"
+GO_ON = "Go on to find what may be adding to the cramps"
 
 
 class FakePrompter:
@@ -27,26 +39,33 @@ class FakePrompter:
 
     Choices are answered by their labels, as a person picks them; typed text goes through the
     prompt's validator, and a list of texts is typed one after another until one is accepted.
-    Asking a question the script did not expect fails the test.
+    BACK asks for the previous question (only where the prompt offers it). Asking a question
+    the script did not expect fails the test. `log` keeps prompts and messages in order.
     """
 
     def __init__(self, script: list[tuple[str, Any]]):
         self.script = list(script)
         self.messages: list[str] = []
         self.said: list[str] = []
+        self.log: list[str] = []
         self.refusals: list[str] = []
         self.defaults: dict[str, Any] = {}
-        self.shown: dict[str, list[str]] = {}  # the choices of each select, as labels
+        self.keys: dict[str, list[Any]] = {}
+        self.shown: dict[str, list[str]] = {}  # the choices of each select or checklist
 
-    def _next(self, message: str) -> Any:
+    def _next(self, message: str, back: bool) -> Any:
         assert self.script, f"not in the script: {message!r}"
         expected, answer = self.script.pop(0)
         assert expected.lower() in message.lower(), f"expected {expected!r}, asked {message!r}"
         self.messages.append(message)
+        self.log.append(f"ask: {message}")
+        if answer == BACK:
+            assert back, f"{message!r} offers no Back"
+            raise GoBack
         return answer
 
-    def text(self, message, *, validate=None, default="", instruction=None):
-        answer = self._next(message)
+    def text(self, message, *, validate=None, default="", instruction=None, back=False):
+        answer = self._next(message, back)
         self.defaults[message] = default
         for attempt in answer if isinstance(answer, list) else [answer]:
             verdict = True if validate is None else validate(attempt)
@@ -55,29 +74,35 @@ class FakePrompter:
             self.refusals.append(verdict)
         raise AssertionError(f"every answer to {message!r} was refused: {self.refusals}")
 
-    def select(self, message, choices, *, default=None, instruction=None):
-        label = self._next(message)
-        self.defaults[message] = default
+    def select(self, message, choices, *, default=None, instruction=None, keys=None,
+               back=False):  # fmt: skip
         self.shown[message] = [title for title, _ in choices]
+        self.defaults[message] = default
+        self.keys[message] = list(keys) if keys is not None else []
+        label = self._next(message, back)
         if label.endswith("..."):  # a review line picked by its start
             label = next(t for t in self.shown[message] if t.startswith(label[:-3]))
         found = [value for title, value in choices if title == label]
         assert found, f"{label!r} is not a choice of {message!r}: {[t for t, _ in choices]}"
         return found[0]
 
-    def checkbox(self, message, choices, *, validate=None, instruction=None, checked=()):
-        labels = self._next(message)
+    def checkbox(self, message, choices, *, validate=None, instruction=None, checked=(),
+                 back=False):  # fmt: skip
+        self.shown[message] = [title for title, _ in choices]
+        self.defaults[message] = list(checked)
+        labels = self._next(message, back)
         by_label = dict(choices)
         picked = [by_label[label] for label in labels]
         verdict = True if validate is None else validate(picked)
         assert verdict is True, verdict
         return picked
 
-    def confirm(self, message, *, default=True):
-        return self._next(message)
+    def confirm(self, message, *, default=True, back=False):
+        return self._next(message, back)
 
     def say(self, text):
         self.said.append(text)
+        self.log.append(f"say: {text}")
 
     def done(self) -> bool:
         return not self.script
@@ -88,15 +113,33 @@ def label(kb, qid: str, value: Any) -> str:
 
 
 def finish() -> tuple[str, str]:
-    return ("Check your answers", "No, show my assessment")
+    return ("Check the answers", "No, show my assessment")
+
+
+def screens(kb):
+    return warning_sign_screens(kb, kb.question_by_id["symptoms"])
+
+
+def signs(kb, *values: str) -> list[tuple[str, list[str]]]:
+    """Every warning-sign screen answered: these signs ticked where they are, else "None"."""
+    script = []
+    for message, items in screens(kb):
+        ticked = [c.label for c in items if c.value in values]
+        script.append((message, ticked or [NONE]))
+    return script
+
+
+def signs_unknown(kb) -> list[tuple[str, list[str]]]:
+    """Enter on every warning-sign screen with nothing ticked."""
+    return [(message, []) for message, _ in screens(kb)]
 
 
 def all_questions_for_a_woman_of_67(kb) -> list[tuple[str, Any]]:
     """Every question that applies to a woman of 67 (no pregnancy questions), answered."""
     return [
-        ("How old are you?", "67"),
+        ("How old is the person with cramps?", "67"),
         ("What is your sex?", "Female"),
-        ("Do you have any of these", [NONE]),
+        *signs(kb),
         ("Which medicines", "Lipitor 40 mg, furosemide"),
         ("start or change a medicine", "No"),
         ("How active", label(kb, "activity_level", "light")),
@@ -111,8 +154,18 @@ def all_questions_for_a_woman_of_67(kb) -> list[tuple[str, Any]]:
         ("Do you smoke?", "No"),
         ("Has a doctor told you", [label(kb, "conditions", "diabetes")]),
         ("how many nights", "3"),
-        ("How many minutes", "2"),
+        ("How long does a typical cramp last?", "From 1 to 10 minutes"),
     ]
+
+
+def rest_unknown(*, smoker: bool = True) -> list[tuple[str, Any]]:
+    """Medicines to cramp length, every one "Don't know" or empty."""
+    return [("Which medicines", ""), ("start or change", DONT), ("How active", DONT),
+            ("workout", DONT), ("sweat", DONT), ("plain water", DONT), ("diarrhoea", DONT),
+            ("on your feet", ""), ("shoes", []),
+            *([("units of alcohol", DONT), ("Do you smoke?", DONT)] if smoker else []),
+            ("Has a doctor told you", []), ("how many nights", ""),
+            ("How long does a typical cramp last?", DONT)]  # fmt: skip
 
 
 def test_full_interview_returns_every_answer_in_contract_form(kb):
@@ -125,7 +178,7 @@ def test_full_interview_returns_every_answer_in_contract_form(kb):
         "recent_strenuous_exercise": False, "heavy_sweating": False,
         "large_plain_water_intake": False, "diarrhoea_or_vomiting": False,
         "standing_hours": 8.5, "footwear": ["supportive"], "alcohol_units_per_week": 4,
-        "smoker": False, "conditions": ["diabetes"], "cramps_per_week": 3, "cramp_minutes": 2,
+        "smoker": False, "conditions": ["diabetes"], "cramps_per_week": 3, "cramp_minutes": 5,
     }  # fmt: skip
     doc = assess(kb, raw)
     assert doc["unanswered"] == []
@@ -135,84 +188,241 @@ def test_full_interview_returns_every_answer_in_contract_form(kb):
 def test_the_first_line_says_to_call_the_emergency_numbers(kb):
     prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish()])
     run_interview(kb, {}, prompter)
-    assert prompter.said[0] == f"In an emergency, call {kb.emergency_numbers} now."
+    assert prompter.said[0] == f"In an emergency, call {as_shown(kb, kb.emergency_numbers)} now."
 
 
-def test_questions_come_in_rules_order_age_sex_then_warning_signs(kb):
+def test_the_age_question_says_the_answers_can_be_for_someone_else(kb):
     prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish()])
     run_interview(kb, {}, prompter)
-    asked = prompter.messages[:3]
-    assert "How old are you?" in asked[0]
+    first = prompter.log.index("ask: " + prompter.messages[0])
+    before = " ".join(prompter.log[:first])
+    assert "person with cramps" in prompter.messages[0]
+    assert "someone else" in before  # said with the first question, not asked as another one
+
+
+def test_questions_come_age_sex_then_the_dangerous_warning_signs(kb):
+    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish()])
+    run_interview(kb, {}, prompter)
+    asked = prompter.messages
+    assert "How old" in asked[0]
     assert "What is your sex?" in asked[1]
-    assert kb.question_by_id["symptoms"].prompt in asked[2]
+    assert asked[2] == NOW_PROMPT
+    assert not any(m.startswith("(") for m in asked)  # no count that changes as answers do
 
 
-def test_progress_counts_the_questions_that_apply(kb):
+def test_nothing_is_chosen_for_the_person(kb):
+    """Every single choice starts on "Don't know", and yes/no answer with y / n / d."""
     prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish()])
     run_interview(kb, {}, prompter)
-    numbered = [m for m in prompter.messages if m.startswith("(")]
-    # before the age is known the pregnancy and birth questions may apply (19); at 67 they
-    # do not (17)
-    assert numbered[0].startswith("(1 of 19) ")
-    assert numbered[1].startswith("(2 of 17) ")
-    assert numbered[-1].startswith("(17 of 17) ")
-    assert [int(m[1:].split(" ")[0]) for m in numbered] == list(range(1, 18))
+    selects = [m for m in prompter.keys if not m.startswith("Check the answers")]
+    assert len(selects) >= 9
+    for message in selects:
+        assert prompter.defaults[message] is DONT_KNOW, message
+        assert prompter.shown[message][-1] == DONT, message
+        assert prompter.keys[message][-1] == "d", message
+    assert prompter.keys["Do you smoke?"] == ["y", "n", "d"]
+    activity = next(m for m in selects if "How active" in m)
+    assert prompter.keys[activity] == ["s", "l", "m", "v", "d"]
 
 
-def test_progress_grows_when_the_trimester_starts_to_apply(kb):
-    prompter = FakePrompter([
-        ("How old are you?", "30"), ("What is your sex?", "Female"),
-        ("Do you have any of these", [NONE]), ("Are you pregnant?", "Yes"),
-        ("Which trimester", "2"),
-    ])  # fmt: skip
-    with pytest.raises(AssertionError, match="not in the script"):
+def test_enter_on_an_empty_checklist_is_dont_know_never_none(kb):
+    prompter = FakePrompter([("How old", "70"), ("What is your sex?", "Male"),
+                             *signs_unknown(kb), *rest_unknown(), finish()])  # fmt: skip
+    raw = run_interview(kb, {}, prompter)
+    assert prompter.done()
+    assert raw == {"age": 70, "sex": "male"}  # no yes, no no, no "none of these"
+    doc = assess(kb, raw)
+    assert doc["triage"]["level"] != "self_care"
+    assert "warning_signs_not_checked" in doc["triage"]["because"]
+
+
+def test_warning_signs_come_in_short_screens_dangerous_first(kb):
+    question = kb.question_by_id["symptoms"]
+    parts = screens(kb)
+    assert len(parts) >= 2
+    seen = [c.value for _, items in parts for c in items]
+    assert sorted(seen) == sorted(question.choice_values)  # each sign once
+    assert all(len(items) <= SIGNS_PER_SCREEN for _, items in parts)
+    now = [c.value for message, items in parts if message == NOW_PROMPT for c in items]
+    assert parts[0][0] == NOW_PROMPT
+    assert seen[: len(now)] == now  # the "happening now" screens come first
+    for sign in ("breathless_or_chest_pain", "one_leg_swollen", "cold_pale_numb_leg"):
+        assert sign in now
+    for sign in ("fatigue", "nausea_vomiting", "urge_to_move_legs"):
+        assert sign not in now
+
+
+def test_which_signs_are_dangerous_comes_from_the_knowledge_base(kb):
+    """Without the clot red flag, a swollen calf is no longer among the urgent signs."""
+    rules = tuple(r for r in kb.rules if r.id != "possible_dvt")
+    changed = kb._replace(rules=rules)
+    now = [c.value for message, items in warning_sign_screens(
+        changed, kb.question_by_id["symptoms"]) if message == NOW_PROMPT for c in items]
+    assert "one_leg_swollen" not in now
+    assert "breathless_or_chest_pain" in now
+
+
+def _swollen_calf_script(kb, after: str, *also: str) -> list[tuple[str, Any]]:
+    """Age, sex, then the warning-sign screens up to the one with the swollen calf ticked
+    (and the signs `also`), then the answer to "stop here or go on"."""
+    script: list[tuple[str, Any]] = [("How old", "58"), ("What is your sex?", "Male")]
+    for entry in signs(kb, "one_leg_swollen", *also):
+        script.append(entry)
+        if label(kb, "symptoms", "one_leg_swollen") in entry[1]:
+            break
+    return [*script, ("Stop here", after)]
+
+
+def test_each_screen_has_none_first_and_dont_know_last_and_echoes_every_tick(kb):
+    prompter = FakePrompter(_swollen_calf_script(kb, STOP, "calf_red_warm_tender"))
+    run_interview(kb, {}, prompter)
+    assert prompter.done()
+    lists = [m for m in prompter.messages if m == NOW_PROMPT]
+    assert lists
+    for message in lists:
+        assert prompter.shown[message][0] == NONE
+        assert prompter.shown[message][-1] == DONT
+    for value in ("one_leg_swollen", "calf_red_warm_tender"):
+        assert f"  ticked: {label(kb, 'symptoms', value)}" in prompter.said  # in full
+
+
+def test_an_urgent_sign_shows_its_advice_at_once_and_stopping_is_the_default(kb):
+    prompter = FakePrompter(_swollen_calf_script(kb, STOP))
+    raw = run_interview(kb, {}, prompter)
+    assert prompter.done()  # nothing asked after "stop here", and no review
+    assert raw["symptoms"] == ["one_leg_swollen"]
+    stop_question = prompter.log.index(f"ask: {prompter.messages[-1]}")
+    advice_at = prompter.log.index(f"say:   {advice_as_shown(kb, 'possible_dvt')}")
+    calf_screen = max(i for i, line in enumerate(prompter.log[:stop_question])
+                      if line.startswith("ask: "))  # fmt: skip
+    assert calf_screen < advice_at < stop_question  # straight after the screen, before more
+    assert prompter.defaults[prompter.messages[-1]] is STOP_HERE
+
+
+def test_going_on_after_an_urgent_sign_asks_the_rest(kb):
+    script = _swollen_calf_script(kb, GO_ON)
+    asked_signs = sum(1 for m, _ in script if m in (NOW_PROMPT, kb.question_by_id[
+        "symptoms"].prompt))
+    rest = signs(kb)[asked_signs:]
+    prompter = FakePrompter([*script, *rest, *rest_unknown(), finish()])
+    raw = run_interview(kb, {}, prompter)
+    assert prompter.done()
+    assert raw == {"age": 58, "sex": "male", "symptoms": ["one_leg_swollen"]}
+    dvt_advice = f"  {advice_as_shown(kb, 'possible_dvt')}"
+    assert prompter.said.count(dvt_advice) == 1  # shown once, not after every answer
+
+
+def test_ctrl_c_after_a_red_flag_prints_its_advice_again(kb):
+    prompter = FakePrompter(_swollen_calf_script(kb, GO_ON))  # then Ctrl-C at the next one
+
+    def interrupt(*_args: Any, **_kwargs: Any) -> Any:
+        if not prompter.script:
+            raise KeyboardInterrupt
+        return original(*_args, **_kwargs)
+
+    original = prompter.checkbox
+    prompter.checkbox = interrupt  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
         run_interview(kb, {}, prompter)
-    # pregnant: the birth question stops applying and the trimester starts to
-    assert prompter.messages[3].startswith("(4 of 19) ")
-    assert prompter.messages[4].startswith("(5 of 19) ")
+    advice = f"  {advice_as_shown(kb, 'possible_dvt')}"
+    assert prompter.said.count(advice) == 2
+    assert prompter.said[-1] == "" and advice in prompter.said[-3:]
+
+
+def test_ctrl_c_before_any_red_flag_repeats_nothing(kb):
+    class Interrupt(FakePrompter):
+        def select(self, *args, **kwargs):
+            raise KeyboardInterrupt
+
+    prompter = Interrupt([("How old", "50")])
+    with pytest.raises(KeyboardInterrupt):
+        run_interview(kb, {}, prompter)
+    assert not any("advice" in line for line in prompter.said)
+
+
+def test_a_child_of_9_is_not_asked_the_adult_questions_and_hears_the_note_first(kb):
+    prompter = FakePrompter([("How old", "9"), ("What is your sex?", "Female"), *signs(kb),
+                             *rest_unknown(smoker=False), finish()])  # fmt: skip
+    raw = run_interview(kb, {}, prompter)
+    assert prompter.done()
+    asked = " ".join(prompter.messages).lower()
+    for qid in ("alcohol_units_per_week", "smoker", "pregnant", "gave_birth_recently"):
+        assert kb.question_by_id[qid].prompt.lower() not in asked
+    note = kb.see_doctor[kb.children_see_doctor].text
+    first_after_age = prompter.log.index(f"ask: {prompter.messages[1]}")
+    assert f"say:   {note}" in prompter.log[:first_after_age]
+    assert raw == {"age": 9, "sex": "female", "symptoms": []}
+
+
+def test_an_answer_given_for_a_child_by_a_flag_still_counts(kb):
+    prompter = FakePrompter([("What is your sex?", "Male"), *signs(kb),
+                             *rest_unknown(smoker=False), finish()])  # fmt: skip
+    raw = run_interview(kb, {"age": 11, "smoker": True}, prompter)
+    assert raw["smoker"] is True
+
+
+def test_pregnancy_is_asked_in_weeks_and_stored_as_the_trimester(kb):
+    weeks = label(kb, "pregnancy_trimester", 2)
+    prompter = FakePrompter([
+        ("How old", "30"), ("What is your sex?", "Female"), *signs(kb),
+        ("Are you pregnant?", "Yes"), ("How many weeks pregnant", weeks), *rest_unknown(),
+        finish(),
+    ])  # fmt: skip
+    raw = run_interview(kb, {}, prompter)
+    assert prompter.done()
+    assert raw["pregnancy_trimester"] == 2
+    message = next(m for m in prompter.messages if "weeks pregnant" in m)
+    assert "weeks" in weeks and "second trimester" in weeks
+    assert prompter.shown[message][-1] == DONT
+    assert prompter.defaults[message] is DONT_KNOW
+
+
+def test_pregnancy_weeks_become_the_contracts_trimester(kb):
+    question = kb.question_by_id["pregnancy_trimester"]
+    assert [c.value for c in question.choices] == [1, 2, 3]
+    assert all("weeks" in c.label for c in question.choices)
 
 
 def _asked_after_symptoms(kb, age: str, sex: str) -> list[str]:
-    prompter = FakePrompter([("How old are you?", age), ("What is your sex?", sex),
-                             ("Do you have any of these", [NONE]), ("", DONT)])  # fmt: skip
-    with pytest.raises(AssertionError, match="not in the script"):
+    prompter = FakePrompter([("How old", age), ("What is your sex?", sex), *signs(kb),
+                             ("", DONT)])  # fmt: skip
+    with pytest.raises(AssertionError, match=r"not in the script|not a choice"):
         run_interview(kb, {}, prompter)
     return prompter.messages
 
 
 @pytest.mark.parametrize(("age", "sex"), [("30", "Male"), ("65", "Female"), ("70", "Other")])
 def test_pregnancy_is_not_asked_of_men_or_over_60s(kb, age, sex):
-    fourth = _asked_after_symptoms(kb, age, sex)[3]
-    assert "pregnant" not in fourth
-    assert kb.question_by_id["medications"].prompt in fourth
+    after = _asked_after_symptoms(kb, age, sex)[2 + len(screens(kb))]
+    assert "pregnant" not in after
+    assert kb.question_by_id["medications"].prompt in after
 
 
 def test_pregnancy_is_asked_of_a_woman_of_30(kb):
-    assert "Are you pregnant?" in _asked_after_symptoms(kb, "30", "Female")[3]
+    after = _asked_after_symptoms(kb, "30", "Female")[2 + len(screens(kb))]
+    assert "Are you pregnant?" in after
 
 
-def test_trimester_is_asked_only_when_pregnant(kb):
+def test_birth_is_asked_only_when_not_pregnant_and_weeks_only_when_pregnant(kb):
     prompter = FakePrompter([
-        ("How old are you?", "30"), ("What is your sex?", "Female"),
-        ("Do you have any of these", [NONE]), ("Are you pregnant?", "No"),
-        ("given birth", "No"), ("Which medicines", ""),
+        ("How old", "30"), ("What is your sex?", "Female"), *signs(kb),
+        ("Are you pregnant?", "No"), ("given birth", "No"), ("Which medicines", ""),
+        ("start or change", "STOP"),
     ])  # fmt: skip
-    with pytest.raises(AssertionError, match="not in the script"):
+    with pytest.raises(AssertionError, match="not a choice"):
         run_interview(kb, {}, prompter)
-    assert "given birth in the last 6 weeks" in prompter.messages[4]
-    assert kb.question_by_id["medications"].prompt in prompter.messages[5]
-    assert not any("trimester" in m for m in prompter.messages)
+    assert not any("weeks pregnant" in m for m in prompter.messages)
 
 
 def test_answers_given_by_flags_are_not_asked(kb):
     given = {"age": 45, "sex": "male", "symptoms": [], "medications": ["Lipitor"],
              "smoker": True, "cramp_minutes": 1}  # fmt: skip
     script = [
-        ("(1 of 11) Did you start or change", "No"),
+        ("Did you start or change", "No"),
         ("How active", DONT), ("workout", DONT), ("sweat", DONT), ("plain water", DONT),
         ("diarrhoea", DONT), ("on your feet", ""), ("shoes", [DONT]),
         ("units of alcohol", DONT), ("Has a doctor told you", [DONT]),
-        ("(11 of 11) In a typical week, on how many nights", ""), finish(),
+        ("In a typical week, on how many nights", ""), finish(),
     ]  # fmt: skip
     prompter = FakePrompter(script)
     raw = run_interview(kb, given, prompter)
@@ -225,13 +435,8 @@ def test_answers_given_by_flags_are_not_asked(kb):
 
 def test_dont_know_leaves_the_question_unanswered_never_no(kb):
     script = [
-        ("How old are you?", "52"), ("What is your sex?", DONT),
-        ("Do you have any of these", [DONT]), ("Are you pregnant?", DONT), ("given birth", DONT),
-        ("Which medicines", ""),
-        ("start or change", DONT), ("How active", DONT), ("workout", DONT), ("sweat", DONT),
-        ("plain water", DONT), ("diarrhoea", DONT), ("on your feet", ""), ("shoes", [DONT]),
-        ("units of alcohol", DONT), ("Do you smoke?", DONT), ("Has a doctor told you", [DONT]),
-        ("how many nights", ""), ("How many minutes", ""), finish(),
+        ("How old", "52"), ("What is your sex?", DONT), *[(m, [DONT]) for m, _ in screens(kb)],
+        ("Are you pregnant?", DONT), ("given birth", DONT), *rest_unknown(), finish(),
     ]  # fmt: skip
     prompter = FakePrompter(script)
     raw = run_interview(kb, {}, prompter)
@@ -242,7 +447,7 @@ def test_dont_know_leaves_the_question_unanswered_never_no(kb):
     assert "smoker" in doc["unanswered"]
 
 
-def test_none_of_these_and_no_medicines_are_answers_not_dont_know(kb):
+def test_none_of_these_on_every_screen_and_no_medicines_are_answers(kb):
     prompter = FakePrompter(alcohol_script(("units of alcohol", DONT)))
     raw = run_interview(kb, {}, prompter)
     assert raw == {"age": 70, "sex": "male", "symptoms": [], "medications": []}
@@ -251,8 +456,29 @@ def test_none_of_these_and_no_medicines_are_answers_not_dont_know(kb):
     assert "medications" not in unanswered
 
 
+def test_a_sign_ticked_on_one_screen_counts_when_another_is_dont_know(kb):
+    fatigue = label(kb, "symptoms", "fatigue")
+    script = [(m, [fatigue] if fatigue in [c.label for c in items] else [])
+              for m, items in screens(kb)]  # fmt: skip
+    prompter = FakePrompter([("How old", "70"), ("What is your sex?", "Male"), *script,
+                             *rest_unknown(), finish()])  # fmt: skip
+    raw = run_interview(kb, {}, prompter)
+    assert raw["symptoms"] == ["fatigue"]
+
+
+def test_cramp_length_is_asked_as_ranges_mapped_onto_minutes(kb):
+    question = kb.question_by_id["cramp_minutes"]
+    longer = next(c for c in question.choices if c.label.startswith("Longer than 10"))
+    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb)[:-1],
+                             ("How long does a typical cramp last?", longer.label),
+                             ("Stop here", STOP)])  # an urgent red flag: its advice, at once
+    raw = run_interview(kb, {}, prompter)
+    assert raw["cramp_minutes"] == longer.value
+    assert "prolonged_cramp" in [f["id"] for f in assess(kb, raw)["red_flags"]]
+
+
 def test_age_must_be_answered(kb):
-    prompter = FakePrompter([("How old are you?", ["", "abc", "200", "12.5", "67"])])
+    prompter = FakePrompter([("How old", ["", "abc", "200", "12.5", "67"])])
     with pytest.raises(AssertionError, match="not in the script"):
         run_interview(kb, {}, prompter)
     assert prompter.refusals == [
@@ -263,12 +489,45 @@ def test_age_must_be_answered(kb):
     ]
 
 
+def test_back_goes_to_the_previous_question_with_its_answer(kb):
+    prompter = FakePrompter([
+        ("How old", "70"), ("What is your sex?", BACK), ("How old", "71"),
+        ("What is your sex?", "Male"), (NOW_PROMPT, BACK), ("What is your sex?", "Female"),
+        *signs(kb), ("Which medicines", BACK), *signs(kb), ("Which medicines", "none"),
+        ("start or change", "STOP"),
+    ])  # fmt: skip
+    with pytest.raises(AssertionError, match="not a choice"):
+        run_interview(kb, {}, prompter)
+    assert prompter.defaults[prompter.messages[2]] == "70"  # the old age, ready to edit
+    sex_again = [m for m in prompter.messages if "What is your sex?" in m]
+    assert len(sex_again) == 3
+
+
+def test_back_on_a_later_screen_goes_to_the_screen_before(kb):
+    parts = screens(kb)
+    swollen = label(kb, "symptoms", "one_leg_swollen")
+    first = [c.label for c in parts[0][1]][1]
+    prompter = FakePrompter([("How old", "58"), ("What is your sex?", "Male"),
+                             (parts[0][0], [DONT]), (parts[1][0], BACK),
+                             (parts[0][0], [NONE]), *signs(kb)[1:], *rest_unknown(),
+                             finish()])  # fmt: skip
+    raw = run_interview(kb, {}, prompter)
+    assert prompter.done()
+    assert raw["symptoms"] == []
+    assert swollen and first  # the screens have signs to show
+
+
 def test_an_emergency_symptom_stops_the_questions_at_once(kb):
     numb_leg = label(kb, "symptoms", "cold_pale_numb_leg")
-    prompter = FakePrompter([("How old are you?", "58"), ("What is your sex?", "Male"),
-                             ("Do you have any of these", [numb_leg])])  # fmt: skip
+    script = [("How old", "58"), ("What is your sex?", "Male")]
+    for message, items in screens(kb):
+        if numb_leg in [c.label for c in items]:
+            script.append((message, [numb_leg]))
+            break
+        script.append((message, [NONE]))
+    prompter = FakePrompter(script)
     raw = run_interview(kb, {}, prompter)
-    assert prompter.done()  # nothing asked after the symptoms, and no review
+    assert prompter.done()  # nothing asked after that screen, no stop question, no review
     assert raw == {"age": 58, "sex": "male", "symptoms": ["cold_pale_numb_leg"]}
     assert any("emergency" in line and "stop" in line for line in prompter.said)
     doc = assess(kb, raw)
@@ -278,54 +537,52 @@ def test_an_emergency_symptom_stops_the_questions_at_once(kb):
 
 def test_an_emergency_made_by_a_later_answer_stops_there(kb):
     headache = label(kb, "symptoms", "severe_headache_or_vision_changes")
-    prompter = FakePrompter([
-        ("How old are you?", "30"), ("What is your sex?", "Female"),
-        ("Do you have any of these", [headache]), ("Are you pregnant?", "Yes"),
-    ])  # fmt: skip
+    script: list[tuple[str, Any]] = [("How old", "30"), ("What is your sex?", "Female")]
+    for entry in signs(kb, "severe_headache_or_vision_changes"):
+        script.append(entry)
+        if headache in entry[1]:
+            script.append(("Stop here", GO_ON))  # urgent on its own: the advice, then go on
+    prompter = FakePrompter([*script, ("Are you pregnant?", "Yes")])
     raw = run_interview(kb, {}, prompter)
-    assert prompter.done()  # the trimester is not asked: an unknown stage is no reason to wait
+    assert prompter.done()  # the weeks are not asked: an unknown stage is no reason to wait
     assert "pregnancy_trimester" not in raw
     assert assess(kb, raw)["red_flags"][0]["id"] == "possible_preeclampsia"
 
 
 def test_an_emergency_given_by_flags_stops_after_the_age(kb):
-    prompter = FakePrompter([("How old are you?", "40")])
+    prompter = FakePrompter([("How old", "40")])
     raw = run_interview(kb, {"symptoms": ["seizure"]}, prompter)
     assert prompter.done()
     assert raw == {"symptoms": ["seizure"], "age": 40}
 
 
-def test_the_review_lists_the_answers_and_changes_one(kb):
-    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb),
-                             ("Check your answers", "Do you smoke?..."), ("Do you smoke?", "Yes"),
+def test_the_review_lists_whole_answers_and_changes_one(kb):
+    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb)[:2],
+                             *signs(kb, "fatigue", "nausea_vomiting", "loss_of_appetite"),
+                             *all_questions_for_a_woman_of_67(kb)[2 + len(screens(kb)):],
+                             ("Check the answers", "Do you smoke?..."), ("Do you smoke?", "Yes"),
                              finish()])  # fmt: skip
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw["smoker"] is True
-    review = [m for m in prompter.messages if m.startswith("Check your answers")]
+    review = [m for m in prompter.messages if m.startswith("Check the answers")]
     assert len(review) == 2  # shown again after the change
     shown = prompter.shown[review[0]]
     assert shown[0] == "No, show my assessment"
     assert len(shown) == 1 + 17
-    assert any(line.startswith("How old are you?") and line.endswith("67") for line in shown)
+    assert any(line.startswith("How old") and line.endswith("67") for line in shown)
     assert any(line.startswith("Which medicines") and "furosemide" in line for line in shown)
-    assert any(line.startswith("Do you have any of these") and line.endswith(NONE)
-               for line in shown)  # fmt: skip
-    assert all(len(line) <= 76 for line in shown)
+    signs_line = next(line for line in shown if line.startswith("Do you have any of these"))
+    for value in ("fatigue", "nausea_vomiting", "loss_of_appetite"):
+        assert label(kb, "symptoms", value) in signs_line  # every sign, none cut off
     assert prompter.defaults["Do you smoke?"] is False  # the old answer is offered
 
 
 def test_changing_sex_in_the_review_drops_the_pregnancy_answer(kb):
     prompter = FakePrompter([
-        ("How old are you?", "30"), ("What is your sex?", "Female"),
-        ("Do you have any of these", [NONE]), ("Are you pregnant?", "No"),
-        ("given birth", DONT), ("Which medicines", ""), ("start or change", DONT),
-        ("How active", DONT),
-        ("workout", DONT), ("sweat", DONT), ("plain water", DONT), ("diarrhoea", DONT),
-        ("on your feet", ""), ("shoes", [DONT]), ("units of alcohol", DONT),
-        ("Do you smoke?", DONT), ("Has a doctor told you", [DONT]), ("how many nights", ""),
-        ("How many minutes", ""),
-        ("Check your answers", "What is your sex?..."), ("What is your sex?", "Male"),
+        ("How old", "30"), ("What is your sex?", "Female"), *signs(kb),
+        ("Are you pregnant?", "No"), ("given birth", DONT), *rest_unknown(),
+        ("Check the answers", "What is your sex?..."), ("What is your sex?", "Male"),
         finish(),
     ])  # fmt: skip
     raw = run_interview(kb, {}, prompter)
@@ -336,29 +593,34 @@ def test_changing_sex_in_the_review_drops_the_pregnancy_answer(kb):
 
 def test_changing_the_age_in_the_review_asks_the_questions_that_now_apply(kb):
     prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb),
-                             ("Check your answers", "How old are you?..."),
-                             ("How old are you?", "31"), ("Are you pregnant?", "No"),
+                             ("Check the answers", "How old..."),
+                             ("How old", "31"), ("Are you pregnant?", "No"),
                              ("given birth", "No"), finish()])  # fmt: skip
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw["age"] == 31
     assert raw["pregnant"] is False
-    assert prompter.defaults["How old are you?"] == "67"  # the old answer can be edited
+    assert prompter.defaults[next(m for m in prompter.messages if "How old" in m)] == "67"
 
 
 def test_a_change_in_the_review_that_is_an_emergency_ends_the_interview(kb):
     seizure = label(kb, "symptoms", "seizure")
+    script: list[tuple[str, Any]] = []
+    for message, items in screens(kb):
+        if seizure in [c.label for c in items]:
+            script.append((message, [seizure]))
+            break
+        script.append((message, [NONE]))
     prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb),
-                             ("Check your answers", "Do you have any of these..."),
-                             ("Do you have any of these", [seizure])])  # fmt: skip
+                             ("Check the answers", "Do you have any of these..."), *script])
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw["symptoms"] == ["seizure"]
 
 
-def medicines_script(typed: str, *more: tuple[str, Any]) -> list[tuple[str, Any]]:
-    return [("How old are you?", "70"), ("What is your sex?", "Male"),
-            ("Do you have any of these", [NONE]), ("Which medicines", typed), *more]  # fmt: skip
+def medicines_script(kb, typed: str, *more: tuple[str, Any]) -> list[tuple[str, Any]]:
+    return [("How old", "70"), ("What is your sex?", "Male"), *signs(kb),
+            ("Which medicines", typed), *more]  # fmt: skip
 
 
 def _run_until_after_medicines(kb, prompter: FakePrompter) -> None:
@@ -367,8 +629,12 @@ def _run_until_after_medicines(kb, prompter: FakePrompter) -> None:
         run_interview(kb, {}, prompter)
 
 
+def test_the_medicines_prompt_gives_one_instruction(kb):
+    assert "separately" not in kb.question_by_id["medications"].prompt.lower()
+
+
 def test_medicines_are_shown_as_recognised_with_their_class(kb):
-    prompter = FakePrompter(medicines_script("Lipitor 40 mg, Glucophage; Dyazide"))
+    prompter = FakePrompter(medicines_script(kb, "Lipitor 40 mg, Glucophage; Dyazide"))
     _run_until_after_medicines(kb, prompter)
     statin = kb.medicine_classes["statin"]["label"]
     assert f"  Lipitor 40 mg -> atorvastatin, {statin}" in prompter.said
@@ -379,7 +645,7 @@ def test_medicines_are_shown_as_recognised_with_their_class(kb):
 
 def test_a_near_miss_is_confirmed_or_retyped_and_an_unknown_name_is_kept(kb):
     prompter = FakePrompter(medicines_script(
-        "atorvastatn, Lasixx, xyzzyfloxin",
+        kb, "atorvastatn, Lasixx, xyzzyfloxin",
         ("Did you mean atorvastatin for 'atorvastatn'?", True),
         ("Did you mean Lasix for 'Lasixx'?", False),
         ("Retype 'Lasixx'", "furosemide 40mg"),
@@ -394,13 +660,9 @@ def test_a_near_miss_is_confirmed_or_retyped_and_an_unknown_name_is_kept(kb):
 
 
 def test_medicines_end_up_in_the_answers_and_an_unknown_is_reported(kb):
-    script = medicines_script("Liptor, xyzzyfloxin", ("Did you mean Lipitor", True),
+    script = medicines_script(kb, "Liptor, xyzzyfloxin", ("Did you mean Lipitor", True),
                               ("Retype 'xyzzyfloxin'", ""))  # fmt: skip
-    script += [("start or change", DONT), ("How active", DONT), ("workout", DONT),
-               ("sweat", DONT), ("plain water", DONT), ("diarrhoea", DONT), ("on your feet", ""),
-               ("shoes", [DONT]), ("units of alcohol", DONT), ("Do you smoke?", DONT),
-               ("Has a doctor told you", [DONT]), ("how many nights", ""),
-               ("How many minutes", ""), finish()]  # fmt: skip
+    script += [*rest_unknown()[1:], finish()]
     prompter = FakePrompter(script)
     raw = run_interview(kb, {}, prompter)
     assert raw["medications"] == ["Lipitor", "xyzzyfloxin"]
@@ -409,22 +671,26 @@ def test_medicines_end_up_in_the_answers_and_an_unknown_is_reported(kb):
         ("Lipitor", "brand"), ("xyzzyfloxin", "unknown")]
 
 
-def alcohol_script(*answers: tuple[str, Any]) -> list[tuple[str, Any]]:
-    return [("How old are you?", "70"), ("What is your sex?", "Male"),
-            ("Do you have any of these", [NONE]), ("Which medicines", "none"),
+def alcohol_script(*answers: tuple[str, Any], kb=None) -> list[tuple[str, Any]]:
+    from cramp_cli.knowledge.loader import load
+
+    kb = kb or load()
+    return [("How old", "70"), ("What is your sex?", "Male"), *signs(kb),
+            ("Which medicines", "none"),
             ("start or change", DONT), ("How active", DONT), ("workout", DONT), ("sweat", DONT),
             ("plain water", DONT), ("diarrhoea", DONT), ("on your feet", ""), ("shoes", [DONT]),
             *answers, ("Do you smoke?", DONT), ("Has a doctor told you", [DONT]),
-            ("how many nights", ""), ("How many minutes", ""), finish()]  # fmt: skip
+            ("how many nights", ""), ("How long does a typical cramp last?", DONT),
+            finish()]  # fmt: skip
 
 
 def test_alcohol_counted_in_drinks_is_converted_to_uk_units(kb):
     drinks = kb.question_by_id["alcohol_units_per_week"].drink_units
     labels = list(drinks)
     counts = ["4", "", "3"] + [""] * (len(labels) - 3)
-    answers = [("units of alcohol", "Count my drinks instead (cramps works out the units)")]
+    answers = [("units of alcohol", "Count the drinks instead (cramps works out the units)")]
     answers += [(lab, count) for lab, count in zip(labels, counts, strict=True)]
-    prompter = FakePrompter(alcohol_script(*answers))
+    prompter = FakePrompter(alcohol_script(*answers, kb=kb))
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     expected = round(4 * drinks[labels[0]] + 3 * drinks[labels[2]], 1)
@@ -432,12 +698,20 @@ def test_alcohol_counted_in_drinks_is_converted_to_uk_units(kb):
     assert f"  That is about {expected:g} UK units a week." in prompter.said
 
 
+def test_back_from_a_drink_goes_to_how_to_answer_the_alcohol_question(kb):
+    first = next(iter(kb.question_by_id["alcohol_units_per_week"].drink_units))
+    answers = [("units of alcohol", "Count the drinks instead (cramps works out the units)"),
+               (first, BACK), ("units of alcohol", "None: no alcohol")]  # fmt: skip
+    raw = run_interview(kb, {}, FakePrompter(alcohol_script(*answers, kb=kb)))
+    assert raw["alcohol_units_per_week"] == 0
+
+
 def test_alcohol_in_units_or_none(kb):
     units = FakePrompter(alcohol_script(("units of alcohol", "I will give a number of UK units"),
-                                        ("How many UK units", ["-2", "12.5"])))  # fmt: skip
+                                        ("How many UK units", ["-2", "12.5"]), kb=kb))
     assert run_interview(kb, {}, units)["alcohol_units_per_week"] == 12.5
     assert units.refusals == ["Enter a number of at least 0, or leave it empty"]
-    none = FakePrompter(alcohol_script(("units of alcohol", "None: I do not drink alcohol")))
+    none = FakePrompter(alcohol_script(("units of alcohol", "None: no alcohol"), kb=kb))
     assert run_interview(kb, {}, none)["alcohol_units_per_week"] == 0
 
 
@@ -456,28 +730,33 @@ def test_ctrl_c_propagates(kb):
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_interview(kb, {}, Interrupt([("How old are you?", "50")]))
+        run_interview(kb, {}, Interrupt([("How old", "50")]))
 
 
 # --------------------------------------------------------------------------- small pieces
 
 
 def test_number_validator_gives_the_reason_from_the_bounds(kb):
-    minutes = number_validator(kb.question_by_id["cramp_minutes"])
-    assert minutes("0") == "Enter a number greater than 0 and at most 1440, or leave it empty"
-    assert minutes("0,5") is True
-    assert minutes("") is True  # don't know
-    assert minutes("two") == minutes("0")
+    hours = number_validator(kb.question_by_id["standing_hours"])
+    assert hours("25") == "Enter a number from 0 to 24, or leave it empty"
+    assert hours("7,5") is True
+    assert hours("") is True  # don't know
+    assert hours("two") == hours("25")
 
 
-def test_checklist_needs_an_answer_and_keeps_none_and_dont_know_alone():
-    from cramp_cli.frontends.interview import DONT_KNOW, NONE_OF_THESE
-
-    assert "Tick at least one" in checklist_validator([])
+def test_an_empty_checklist_is_accepted_and_none_and_dont_know_stand_alone():
+    assert checklist_validator([]) is True  # the interview reads it as "don't know"
     assert "None of these" in checklist_validator(["fatigue", NONE_OF_THESE])
     assert "Don't know" in checklist_validator([DONT_KNOW, "fatigue"])
     assert checklist_validator([NONE_OF_THESE]) is True
     assert checklist_validator(["fatigue", "dark_urine"]) is True
+
+
+def test_choice_keys_are_first_letters_never_d_or_b():
+    assert choice_keys(["Yes", "No"]) == ["y", "n"]
+    assert choice_keys(["Dairy", "Bread", "Milk", "Meat"]) == ["1", "2", "3", "4"]
+    assert choice_keys(["Under a minute", "1 to 10 minutes", "Longer"]) == ["u", "2", "l"]
+    assert choice_keys(["Up to 13", "From 14", "28 or more"]) == ["u", "f", "3"]
 
 
 def test_split_medicines():
@@ -495,21 +774,83 @@ def test_drinks_to_units_rounds_to_one_decimal():
 # --------------------------------------------------------------------------- with cramps check
 
 
-def test_save_answers_writes_the_interview_answers_that_answers_reads_back(
-    kb, cli, tmp_path, monkeypatch
-):
+@pytest.fixture
+def interview_in_check(monkeypatch):
+    """`cramps check` as if at a terminal, asking through the given fake prompter."""
     import cramp_cli.console.terminal
-    import cramp_cli.frontends.prompts
+    import cramp_cli.frontends.interview
 
-    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish()])
-    monkeypatch.setattr(cramp_cli.console.terminal, "can_prompt", lambda no_input=False: True)
-    monkeypatch.setattr(cramp_cli.frontends.prompts, "QuestionaryPrompter", lambda: prompter)
+    def use(prompter: FakePrompter) -> None:
+        monkeypatch.setattr(cramp_cli.console.terminal, "prompt_style",
+                            lambda no_input=False: "widgets")  # fmt: skip
+        monkeypatch.setattr(cramp_cli.frontends.interview, "make_prompter",
+                            lambda style: prompter)  # fmt: skip
+
+    return use
+
+
+def test_save_answers_writes_the_interview_answers_that_answers_reads_back(
+    kb, cli, tmp_path, interview_in_check
+):
+    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish(),
+                             ("Save this assessment", "Not now")])  # fmt: skip
+    interview_in_check(prompter)
     saved = tmp_path / "saved.json"
     first = cli("check", "--format", "json", "--save-answers", str(saved))
     assert first.code == 0, first.stderr
     assert prompter.done()
     assert json.loads(saved.read_text()) == first.json()["answers"]
     assert first.json()["answers"]["medications"] == ["Lipitor 40 mg", "furosemide"]
+    assert any("cramps report" in line for line in prompter.said)  # how to make a report
     again = cli("check", "--answers", str(saved), "--format", "json")
     assert again.code == 0, again.stderr
     assert again.stdout == first.stdout
+
+
+def test_the_end_offers_to_save_in_the_diary_for_a_report(kb, cli, interview_in_check):
+    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish(),
+                             ("Save this assessment", "Yes, save it")])  # fmt: skip
+    interview_in_check(prompter)
+    result = cli("check", "--format", "json")
+    assert result.code == 0, result.stderr
+    assert prompter.done()
+    message = next(m for m in prompter.messages if "Save this assessment" in m)
+    assert prompter.defaults[message] is False  # Enter alone saves nothing
+    report = cli("report")
+    assert report.code == 0, report.stderr
+    assert "No saved assessment" not in report.stdout + report.stderr
+    assert json.loads(result.stdout)["triage"]["level"] in report.stdout.lower().replace(
+        "-", "_").replace(" ", "_")
+
+
+def test_no_save_offer_after_an_emergency(kb, cli, interview_in_check):
+    prompter = FakePrompter([("How old", "40")])
+    interview_in_check(prompter)
+    result = cli("check", "--symptom", "seizure", "--format", "json")
+    assert result.code == 0, result.stderr
+    assert prompter.done()  # asked nothing more: the advice stays last on the screen
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('{value: 15, label: "Longer than 10 minutes"}',
+         '{value: 2000, label: "Longer than 10 minutes"}', "outside the question's bounds"),
+        ('{value: 0.5, label: "Under a minute"}', '{value: 0, label: "Under a minute"}',
+         "outside the question's bounds"),
+        ('{value: 2, label: "From 14', '{value: 2.5, label: "From 14', "whole number"),
+        ('{value: 1, label: "Up to 13', '{value: "one", label: "Up to 13', "must be a number"),
+    ],
+)  # fmt: skip
+def test_a_range_offered_by_a_number_question_must_be_an_answer_it_accepts(
+    cli, tmp_path, old, new, message
+):
+    from tests.conftest import RULES
+
+    text = RULES.read_text(encoding="utf-8")
+    assert old in text
+    broken = tmp_path / "rules.yaml"
+    broken.write_text(text.replace(old, new), encoding="utf-8")
+    result = cli("rules", "validate", "--rules", str(broken))
+    assert result.code == 3
+    assert message in result.stderr

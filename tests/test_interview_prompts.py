@@ -1,6 +1,7 @@
 """The interview through the REAL questionary widgets, fed keys by prompt_toolkit's pipe input
-and drawn on DummyOutput: every question type, validation re-prompts, skip logic, the early stop
-on an emergency, and Ctrl-C, as a person pressing these keys would get them."""
+and drawn on DummyOutput: every question type, validation re-prompts, skip logic, keys that
+answer at once, Back, Enter alone never choosing, the early stops, and Ctrl-C, as a person
+pressing these keys would get them. The plain line prompter is driven the same way."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from cramp_cli.frontends.interview import run_interview
+from cramp_cli.frontends.interview import NOW_PROMPT, run_interview, warning_sign_screens
 from cramp_cli.frontends.prompts import QuestionaryPrompter
-from tests.conftest import assess
+from tests.conftest import advice_as_shown, assess
 
 ENTER, DOWN, UP, SPACE, CTRL_C, BACKSPACE = "\r", "\x1b[B", "\x1b[A", " ", "\x03", "\x7f"
 STUCK_AFTER = 20.0  # seconds; generous, only to turn a hang into a failure
@@ -94,68 +95,80 @@ def typed(text: str) -> str:
 
 
 def pick(index: int) -> str:
-    """Keys to choose the option at `index` of a select list."""
+    """Keys to choose the option at `index` of a list with the arrow keys."""
     return DOWN * index + ENTER
 
 
-def yes_no(answer: str) -> str:
-    return pick(["Yes", "No", "Don't know"].index(answer))
+def key_of(kb, qid: str, value: Any) -> str:
+    """The key that answers a choice at once: its first letter, as the list shows it."""
+    from cramp_cli.frontends.interview import choice_keys
+
+    question = kb.question_by_id[qid]
+    return choice_keys([c.label for c in question.choices])[question.choice_values.index(value)]
 
 
-def choice(kb, qid: str, value: Any) -> str:
-    return pick(kb.question_by_id[qid].choice_values.index(value))
-
-
-def tick(kb, qid: str, *values: Any) -> str:
-    """Keys to tick these values of a checklist ('none' and 'dont_know' for the extra two)."""
-    options = [*kb.question_by_id[qid].choice_values, "none", "dont_know"]
+def tick(values: list[Any], *wanted: Any) -> str:
+    """Keys to tick these values of a checklist whose options are "None of these", `values`,
+    "Don't know" (name them 'none' and 'dont_know')."""
+    options = ["none", *values, "dont_know"]
     keys, at = "", 0
-    for index in sorted(options.index(v) for v in values):
+    for index in sorted(options.index(v) for v in wanted):
         keys += DOWN * (index - at) + SPACE
         at = index
     return keys + ENTER
 
 
-def rest_dont_know(kb) -> list[tuple[str, str]]:
-    """Medicines to cramp minutes, for a man: everything skipped with Don't know or empty."""
-    dont = "Don't know"
+def checklist(kb, qid: str, *wanted: Any) -> str:
+    return tick(list(kb.question_by_id[qid].choice_values), *wanted)
+
+
+def screens(kb) -> list[tuple[str, list[Any]]]:
+    parts = warning_sign_screens(kb, kb.question_by_id["symptoms"])
+    return [(message, [c.value for c in items]) for message, items in parts]
+
+
+def signs(kb, *wanted: Any) -> list[tuple[str, str]]:
+    """Every warning-sign screen: the wanted signs ticked where they are, else None of these."""
+    return [(message, tick(values, *([w for w in wanted if w in values] or ["none"])))
+            for message, values in screens(kb)]  # fmt: skip
+
+
+def rest_dont_know() -> list[tuple[str, str]]:
+    """Medicines to cramp length for a man, every one left with Enter alone."""
     return [
-        ("Which medicines", ENTER), ("start or change", yes_no(dont)),
-        ("How active", pick(len(kb.question_by_id["activity_level"].choices))),
-        ("workout", yes_no(dont)), ("sweat", yes_no(dont)), ("plain water", yes_no(dont)),
-        ("diarrhoea", yes_no(dont)), ("on your feet", ENTER),
-        ("shoes", tick(kb, "footwear", "dont_know")), ("units of alcohol", pick(3)),
-        ("Do you smoke?", yes_no(dont)), ("Has a doctor told you", tick(kb, "conditions",
-                                                                       "dont_know")),
-        ("how many nights", ENTER), ("How many minutes", ENTER),
+        ("Which medicines", ENTER), ("start or change", ENTER), ("How active", ENTER),
+        ("workout", ENTER), ("sweat", ENTER), ("plain water", ENTER), ("diarrhoea", ENTER),
+        ("on your feet", ENTER), ("shoes", ENTER), ("units of alcohol", ENTER),
+        ("Do you smoke?", ENTER), ("Has a doctor told you", ENTER), ("how many nights", ENTER),
+        ("How long does a typical cramp last?", ENTER),
     ]  # fmt: skip
 
 
-REVIEW_DONE = ("Check your answers", ENTER)
+REVIEW_DONE = ("Check the answers", ENTER)
 
 
 def test_every_question_type_through_the_real_widgets(kb, pipe):
     drinks = kb.question_by_id["alcohol_units_per_week"].drink_units
     drink_keys = [(label, typed("2") if i == 2 else ENTER) for i, label in enumerate(drinks)]
     script = [
-        ("How old are you?", typed("29")),                              # integer
-        ("What is your sex?", choice(kb, "sex", "female")),             # choice
-        ("Do you have any of these", tick(kb, "symptoms", "fatigue", "nausea_vomiting")),
-        ("Are you pregnant?", yes_no("Yes")),                           # boolean
-        ("Which trimester", typed("1")),
+        ("How old is the person", typed("29")),                         # integer
+        ("What is your sex?", key_of(kb, "sex", "female")),             # choice, by its key
+        *signs(kb, "fatigue", "nausea_vomiting"),                       # checklists
+        ("Are you pregnant?", "y"),                                     # boolean, by its key
+        ("weeks pregnant", key_of(kb, "pregnancy_trimester", 1)),       # number as ranges
         ("Which medicines", typed("Lipitor 40 mg, Liptor, xyzzyfloxin")),  # medicines
         ("Did you mean Lipitor for 'Liptor'?", "y"),                    # confirm
         ("Retype 'xyzzyfloxin'", ENTER),
-        ("start or change", yes_no("No")),
-        ("How active", choice(kb, "activity_level", "moderate")),
-        ("workout", yes_no("No")), ("sweat", yes_no("Yes")), ("plain water", yes_no("No")),
-        ("diarrhoea", yes_no("Don't know")),
+        ("start or change", "n"),
+        ("How active", key_of(kb, "activity_level", "moderate")),
+        ("workout", "n"), ("sweat", "y"), ("plain water", "n"), ("diarrhoea", "d"),
         ("on your feet", typed("7.5")),                                 # number
-        ("shoes", tick(kb, "footwear", "high_heels", "tight_shoes")),   # multi_choice
-        ("units of alcohol", pick(1)), *drink_keys,                     # drinks -> units
-        ("Do you smoke?", yes_no("No")),
-        ("Has a doctor told you", tick(kb, "conditions", "none")),
-        ("how many nights", typed("2")), ("How many minutes", typed("0,5")),
+        ("shoes", checklist(kb, "footwear", "high_heels", "tight_shoes")),
+        ("units of alcohol", "c"), *drink_keys,                         # drinks -> units
+        ("Do you smoke?", "n"),
+        ("Has a doctor told you", checklist(kb, "conditions", "none")),
+        ("how many nights", typed("2")),
+        ("How long does a typical cramp last?", key_of(kb, "cramp_minutes", 0.5)),
         REVIEW_DONE,
     ]  # fmt: skip
     answers, feeder = interview(kb, pipe, script)
@@ -170,69 +183,108 @@ def test_every_question_type_through_the_real_widgets(kb, pipe):
         "alcohol_units_per_week": round(2 * list(drinks.values())[2], 1),
         "smoker": False, "conditions": [], "cramps_per_week": 2, "cramp_minutes": 0.5,
     }  # fmt: skip
-    assert feeder.messages[0].startswith("(1 of 19) ")
     assert any(line.startswith("  xyzzyfloxin -> not recognised") for line in feeder.said)
     assert assess(kb, answers)["unanswered"] == ["diarrhoea_or_vomiting"]
 
 
+def test_enter_alone_after_the_age_answers_nothing_for_the_person(kb, pipe):
+    """A person pressing Enter to move on gives no yes, no no, no level, no "none of these"."""
+    script = [("How old is the person", typed("58")), ("What is your sex?", ENTER),
+              *[(message, ENTER) for message, _ in screens(kb)],
+              ("Are you pregnant?", ENTER), ("given birth", ENTER),
+              *rest_dont_know(), REVIEW_DONE]  # fmt: skip
+    answers, _ = interview(kb, pipe, script)
+    assert answers == {"age": 58}
+    doc = assess(kb, answers)
+    assert doc["triage"]["level"] != "self_care"
+    assert "warning_signs_not_checked" in doc["triage"]["because"]
+
+
 def test_a_bad_number_is_refused_and_asked_again(kb, pipe):
     script = [
-        ("How old are you?", typed("abc") + BACKSPACE * 3 + typed("200") + BACKSPACE * 3
+        ("How old is the person", typed("abc") + BACKSPACE * 3 + typed("200") + BACKSPACE * 3
          + ENTER + typed("45")),
-        ("What is your sex?", choice(kb, "sex", "male")),
-        ("Do you have any of these", ENTER + tick(kb, "symptoms", "fatigue", "none")
-         + SPACE + ENTER),  # empty, then fatigue + none: both refused; untick none
-        *rest_dont_know(kb), REVIEW_DONE,
+        ("What is your sex?", key_of(kb, "sex", "male")),
+        *signs(kb)[:-1],
+        (screens(kb)[-1][0], tick(screens(kb)[-1][1], "fatigue", "none")
+         + UP * (screens(kb)[-1][1].index("fatigue") + 1) + SPACE + ENTER),
+        # fatigue with "None of these" is refused; back up to untick none
+        *rest_dont_know(), REVIEW_DONE,
     ]  # fmt: skip
     answers, _ = interview(kb, pipe, script)
     assert answers == {"age": 45, "sex": "male", "symptoms": ["fatigue"]}
 
 
-def test_pregnancy_is_skipped_for_a_man(kb, pipe):
-    man, _ = interview(kb, pipe, [
-        ("How old are you?", typed("30")), ("What is your sex?", choice(kb, "sex", "male")),
-        ("Do you have any of these", tick(kb, "symptoms", "none")), *rest_dont_know(kb),
-        REVIEW_DONE,
-    ])  # fmt: skip
-    assert man == {"age": 30, "sex": "male", "symptoms": []}
+def test_b_goes_back_from_a_list_a_checklist_and_a_typed_answer(kb, pipe):
+    first_screen = screens(kb)[0][0]
+    script = [
+        ("How old is the person", typed("40")),
+        ("What is your sex?", "b"),                            # a list: back to the age
+        ("How old is the person", BACKSPACE * 2 + typed("41")),
+        ("What is your sex?", key_of(kb, "sex", "male")),
+        (first_screen, "b"),                                   # a checklist: back to sex
+        ("What is your sex?", ENTER),                          # the old answer, kept
+        *signs(kb),
+        ("Which medicines", typed("b")),                       # typed: back to the signs
+        *[(message, ENTER) for message, _ in screens(kb)[:-1]],  # "None of these" kept
+        (screens(kb)[-1][0],                                   # untick it, tick fatigue
+         SPACE + DOWN * (screens(kb)[-1][1].index("fatigue") + 1) + SPACE + ENTER),
+        ("Which medicines", typed("none")), ("start or change", "n"),
+        *rest_dont_know()[2:], REVIEW_DONE,
+    ]  # fmt: skip
+    answers, _ = interview(kb, pipe, script)
+    assert answers == {"age": 41, "sex": "male", "symptoms": ["fatigue"], "medications": [],
+                       "started_new_medicine_recently": False}  # fmt: skip
 
 
-def test_trimester_is_skipped_when_not_pregnant(kb, pipe):
-    woman, feeder = interview(kb, pipe, [
-        ("How old are you?", typed("30")), ("What is your sex?", choice(kb, "sex", "female")),
-        ("Do you have any of these", tick(kb, "symptoms", "none")),
-        ("Are you pregnant?", yes_no("No")), ("given birth", yes_no("No")),
-        *rest_dont_know(kb), REVIEW_DONE,
-    ])  # fmt: skip
-    assert woman == {"age": 30, "sex": "female", "symptoms": [], "pregnant": False,
-                     "gave_birth_recently": False}  # fmt: skip
-    assert not any("trimester" in m for m in feeder.messages)
+def test_a_stray_a_does_not_tick_every_warning_sign(kb, pipe):
+    first, values = screens(kb)[0]
+    script = [("How old is the person", typed("40")), ("What is your sex?", "m"),
+              (first, "a" + ENTER), *signs(kb)[1:], *rest_dont_know(), REVIEW_DONE]
+    answers, _ = interview(kb, pipe, script)
+    assert "symptoms" not in answers  # Enter with nothing ticked: don't know
+    assert values
 
 
 def test_flags_already_given_are_not_asked(kb, pipe):
-    answers, feeder = interview(kb, pipe, [*rest_dont_know(kb), REVIEW_DONE],
+    answers, feeder = interview(kb, pipe, [*rest_dont_know(), REVIEW_DONE],
                                 raw={"age": 50, "sex": "male", "symptoms": []})  # fmt: skip
     assert answers == {"age": 50, "sex": "male", "symptoms": []}
-    assert feeder.messages[0].startswith("(1 of 14) Which medicines")
+    assert feeder.messages[0].startswith("Which medicines")
 
 
 def test_an_emergency_symptom_stops_the_interview(kb, pipe):
+    first, values = screens(kb)[0]
+    assert "breathless_or_chest_pain" in values
     answers, feeder = interview(kb, pipe, [
-        ("How old are you?", typed("61")), ("What is your sex?", choice(kb, "sex", "male")),
-        ("Do you have any of these", tick(kb, "symptoms", "breathless_or_chest_pain")),
+        ("How old is the person", typed("61")), ("What is your sex?", "m"),
+        (first, tick(values, "breathless_or_chest_pain")),
     ])  # fmt: skip
     assert answers == {"age": 61, "sex": "male", "symptoms": ["breathless_or_chest_pain"]}
     assert len(feeder.messages) == 3
     assert assess(kb, answers)["triage"]["level"] == "emergency"
 
 
+def test_a_swollen_calf_shows_the_clot_advice_and_enter_stops_there(kb, pipe):
+    script: list[tuple[str, str]] = [("How old is the person", typed("58")),
+                                     ("What is your sex?", "m")]  # fmt: skip
+    for message, values in screens(kb):
+        if "one_leg_swollen" in values:
+            script.append((message, tick(values, "one_leg_swollen")))
+            break
+        script.append((message, ENTER))
+    answers, feeder = interview(kb, pipe, [*script, ("Stop here", ENTER)])
+    assert answers["symptoms"] == ["one_leg_swollen"]
+    assert f"  {advice_as_shown(kb, 'possible_dvt')}" in feeder.said
+    assert len(feeder.messages) == len(script) + 1  # nothing asked after "stop here"
+
+
 def test_the_review_changes_an_answer(kb, pipe):
     # the review lists the answers after "No, show my assessment"; age is the first of them
     answers, _ = interview(kb, pipe, [
-        ("How old are you?", typed("30")), ("What is your sex?", choice(kb, "sex", "male")),
-        ("Do you have any of these", tick(kb, "symptoms", "none")), *rest_dont_know(kb),
-        ("Check your answers", pick(1)),
-        ("How old are you?", BACKSPACE * 2 + typed("31")),  # the old answer is there to edit
+        ("How old is the person", typed("30")), ("What is your sex?", "m"), *signs(kb),
+        *rest_dont_know(), ("Check the answers", pick(1)),
+        ("How old is the person", BACKSPACE * 2 + typed("31")),  # the old answer to edit
         REVIEW_DONE,
     ])  # fmt: skip
     assert answers["age"] == 31
@@ -241,10 +293,10 @@ def test_the_review_changes_an_answer(kb, pipe):
 @pytest.mark.parametrize(
     "script",
     [
-        [("How old are you?", "4" + CTRL_C)],
-        [("How old are you?", typed("40")), ("What is your sex?", DOWN + CTRL_C)],
-        [("How old are you?", typed("40")), ("What is your sex?", pick(1)),
-         ("Do you have any of these", SPACE + CTRL_C)],
+        [("How old is the person", "4" + CTRL_C)],
+        [("How old is the person", typed("40")), ("What is your sex?", DOWN + CTRL_C)],
+        [("How old is the person", typed("40")), ("What is your sex?", "m"),
+         (NOW_PROMPT, SPACE + CTRL_C)],
     ],
     ids=["number", "select", "checklist"],
 )  # fmt: skip
@@ -257,9 +309,19 @@ def test_ctrl_c_at_a_prompt_raises_keyboard_interrupt(kb, pipe, script):
 
 def test_ctrl_c_at_a_medicine_confirmation_raises_keyboard_interrupt(kb, pipe):
     feeder = KeyFeeder(pipe, [
-        ("How old are you?", typed("40")), ("What is your sex?", choice(kb, "sex", "male")),
-        ("Do you have any of these", tick(kb, "symptoms", "none")),
+        ("How old is the person", typed("40")), ("What is your sex?", "m"), *signs(kb),
         ("Which medicines", typed("Liptor")), ("Did you mean", CTRL_C),
     ])  # fmt: skip
     with pytest.raises(KeyboardInterrupt):
         run_interview(kb, {}, feeder)
+
+
+def test_long_labels_are_wrapped_to_the_width_not_cut(kb):
+    from cramp_cli.frontends.prompts import wrap_label
+
+    longest = max((c.label for c in kb.question_by_id["symptoms"].choices), key=len)
+    wrapped = wrap_label(longest, 60, 5)
+    lines = wrapped.split("\n")
+    assert len(lines) > 1
+    assert all(5 + len(line.strip()) < 60 for line in lines)
+    assert " ".join(line.strip() for line in lines) == longest

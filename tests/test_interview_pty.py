@@ -1,9 +1,11 @@
 """The INSTALLED `cramps check` in a pseudo-terminal, driven with pexpect as a person would:
-the whole interview to an assessment, the same with JSON redirected to a file, Ctrl-C, and no
-prompts at all without a real terminal."""
+the whole interview to an assessment, Enter pressed through it, a swollen calf acted on at
+once, a child's interview, a plain `TERM=dumb` terminal, a 60-column terminal read back with a
+terminal emulator (pyte), Ctrl-C, and no prompts at all without a real terminal."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -12,11 +14,16 @@ import sys
 from pathlib import Path
 
 import pexpect  # POSIX only; installed with the test extra
+import pyte
 import pytest
+
+from cramp_cli.frontends.interview import choice_keys, warning_sign_screens
+from tests.conftest import advice_as_shown, as_shown, assess
 
 CRAMPS = Path(sys.executable).parent / "cramps"
 TIMEOUT = 20  # generous: a slow CI machine must not fail, and nothing here measures time
 ENTER, DOWN, UP, SPACE = "\r", "\x1b[B", "\x1b[A", " "
+UNTICKED = "○ "  # questionary's box before a checklist item
 
 
 @pytest.fixture
@@ -29,9 +36,15 @@ def env(tmp_path: Path) -> dict[str, str]:
     return child
 
 
-def spawn(command: str, args: list[str], env: dict[str, str], cwd: Path):
-    return pexpect.spawn(command, args, env=env, cwd=str(cwd), encoding="utf-8",
-                         timeout=TIMEOUT, dimensions=(40, 200))  # fmt: skip
+def spawn(command: str, args: list[str], env: dict[str, str], cwd: Path, columns: int = 200):
+    child = pexpect.spawn(command, args, env=env, cwd=str(cwd), encoding="utf-8",
+                          timeout=TIMEOUT, dimensions=(40, columns))  # fmt: skip
+    child.logfile_read = io.StringIO()  # everything the terminal showed, for whole-run checks
+    return child
+
+
+def shown(child) -> str:
+    return child.logfile_read.getvalue()
 
 
 def step(child, prompt: str, keys: str) -> None:
@@ -47,24 +60,44 @@ def finish(child) -> str:
     return child.before
 
 
+def sign_screens(kb) -> list[tuple[str, list]]:
+    """Each warning-sign screen as (its first sign's label, the signs' values)."""
+    parts = warning_sign_screens(kb, kb.question_by_id["symptoms"])
+    return [(items[0].label, [c.value for c in items]) for _, items in parts]
+
+
+def key_of(kb, qid: str, value) -> str:
+    question = kb.question_by_id[qid]
+    return choice_keys([c.label for c in question.choices])[question.choice_values.index(value)]
+
+
+def after_the_signs(kb, *, child: bool = False) -> list[str]:
+    """The prompts from medicines to the save offer, in order (without the adult ones)."""
+    adult = [] if child else ["units of alcohol", "Do you smoke?"]
+    return ["Which medicines", "start or change", "How active", "workout", "sweat",
+            "plain water", "diarrhoea", "on your feet", "shoes", *adult,
+            "Has a doctor told you", "how many nights", "How long does a typical cramp last?",
+            "Check the answers", "Save this assessment"]  # fmt: skip
+
+
 def answer_everything(child, kb) -> None:
     """The whole interview for a man of 58 who takes Lipitor, with a near-miss medicine."""
-    choices = kb.question_by_id["activity_level"].choice_values
     steps = [
-        ("(1 of 19) How old are you?", "58" + ENTER),
-        ("(2 of 19) What is your sex?", DOWN + ENTER),
-        ("(3 of 17) Do you have any of these", UP + UP + SPACE + ENTER),  # None of these
+        ("How old is the person with cramps?", "58" + ENTER),
+        ("What is your sex?", key_of(kb, "sex", "male")),
+        *[(first, SPACE + ENTER) for first, _ in sign_screens(kb)],  # None of these, each
         ("Which medicines", "Lipitor 40 mg, furosemid" + ENTER),
         ("Did you mean", "y"),
-        ("start or change a medicine", DOWN + ENTER),
-        ("How active", DOWN * choices.index("light") + ENTER),
-        ("workout", DOWN + ENTER), ("sweat", DOWN + ENTER), ("plain water", DOWN + ENTER),
-        ("diarrhoea", DOWN + ENTER), ("on your feet", "6" + ENTER),
-        ("shoes", UP + UP + SPACE + ENTER),
-        ("units of alcohol", ENTER), ("How many UK units", "10" + ENTER),
-        ("Do you smoke?", DOWN + ENTER), ("Has a doctor told you", UP + UP + SPACE + ENTER),
-        ("how many nights", "2" + ENTER), ("How many minutes", "1" + ENTER),
-        ("Check your answers", ENTER),
+        ("start or change a medicine", "n"),
+        ("How active", key_of(kb, "activity_level", "light")),
+        ("workout", "n"), ("sweat", "n"), ("plain water", "n"), ("diarrhoea", "n"),
+        ("on your feet", "6" + ENTER),
+        ("shoes", SPACE + ENTER),
+        ("units of alcohol", "u"), ("How many UK units", "10" + ENTER),
+        ("Do you smoke?", "n"), ("Has a doctor told you", SPACE + ENTER),
+        ("how many nights", "2" + ENTER),
+        ("How long does a typical cramp last?", key_of(kb, "cramp_minutes", 5)),
+        ("Check the answers", ENTER),
     ]  # fmt: skip
     for prompt, keys in steps:
         step(child, prompt, keys)
@@ -72,10 +105,12 @@ def answer_everything(child, kb) -> None:
 
 def test_a_person_answers_the_whole_interview_and_sees_the_assessment(kb, env, tmp_path):
     child = spawn(str(CRAMPS), ["check", "--save-answers", "saved.json"], env, tmp_path)
-    child.expect(re.escape(f"In an emergency, call {kb.emergency_numbers} now."))
+    child.expect(re.escape(f"In an emergency, call {as_shown(kb, kb.emergency_numbers)} now."))
     answer_everything(child, kb)
     child.expect("Triage")
     child.expect("ROUTINE")
+    step(child, "Save this assessment", "y")
+    child.expect("Saved the assessment in the diary")
     out = finish(child)
     assert child.exitstatus == 0, out
     assert "Traceback" not in out
@@ -84,26 +119,130 @@ def test_a_person_answers_the_whole_interview_and_sees_the_assessment(kb, env, t
     assert saved["medications"] == ["Lipitor 40 mg", "furosemide"]
     assert saved["symptoms"] == []
     assert saved["alcohol_units_per_week"] == 10
+    assert saved["cramp_minutes"] == 5
+
+
+def test_enter_pressed_through_after_the_age_chooses_nothing(kb, env, tmp_path):
+    child = spawn(str(CRAMPS), ["check", "--save-answers", "saved.json"], env, tmp_path)
+    step(child, "How old is the person with cramps?", "67" + ENTER)
+    for prompt in ["What is your sex?", *[first for first, _ in sign_screens(kb)],
+                   *after_the_signs(kb)]:  # fmt: skip
+        step(child, prompt, ENTER)
+    finish(child)
+    out = shown(child)
+    assert child.exitstatus == 0, out
+    saved = json.loads((tmp_path / "saved.json").read_text())
+    assert saved == {"age": 67}  # no yes, no no, no "none of these"
+    assert assess(kb, saved)["triage"]["level"] == "routine"  # not self-care
+    assert "ROUTINE" in out
+    assert "warning-sign questions were not answered" in out
 
 
 def test_json_redirected_to_a_file_while_the_questions_show(kb, env, tmp_path):
     child = spawn("bash", ["-c", f"'{CRAMPS}' check --format json > out.json"], env, tmp_path)
     answer_everything(child, kb)  # the questions are on the terminal
+    step(child, "Save this assessment", ENTER)
     out = finish(child)
     assert child.exitstatus == 0, out
     text = (tmp_path / "out.json").read_text()
     doc = json.loads(text)  # one JSON object and nothing else
     assert isinstance(doc, dict)
     assert text.startswith("{") and text.endswith("}\n")
-    assert "How old are you?" not in text
+    assert "How old" not in text
     assert doc["answers"]["age"] == 58
     assert doc["triage"]["level"] == "routine"
+
+
+def test_a_swollen_calf_shows_the_clot_advice_at_once_and_again_on_ctrl_c(kb, env, tmp_path):
+    advice = advice_as_shown(kb, "possible_dvt")
+    child = spawn(str(CRAMPS), ["check"], env, tmp_path)
+    step(child, "How old is the person with cramps?", "58" + ENTER)
+    step(child, "What is your sex?", "m")
+    screens = sign_screens(kb)
+    for first, values in screens:
+        child.expect(re.escape(first))
+        if "one_leg_swollen" in values:
+            child.send(DOWN * (values.index("one_leg_swollen") + 1) + SPACE + ENTER)
+            break
+        child.send(ENTER)
+    child.expect(re.escape(advice[:40]))
+    later = [first for first, values in screens if "one_leg_swollen" not in values][-1]
+    assert later not in child.before and "Which medicines" not in child.before
+    child.expect("Stop here")
+    child.sendcontrol("c")
+    out = finish(child)
+    assert child.exitstatus == 130
+    assert advice[:40] in out  # printed again before the exit
+    assert out.index(advice[:40]) < out.index("Interrupted.")
+    assert "Traceback" not in out
+
+
+def test_a_child_of_9_is_never_asked_about_alcohol_or_smoking(kb, env, tmp_path):
+    note = kb.see_doctor[kb.children_see_doctor].text
+    child = spawn(str(CRAMPS), ["check"], env, tmp_path)
+    step(child, "How old is the person with cramps?", "9" + ENTER)
+    child.expect(re.escape(note[:30]))  # the children's note before any other question
+    for prompt in ["What is your sex?", *[first for first, _ in sign_screens(kb)],
+                   *after_the_signs(kb, child=True)]:  # fmt: skip
+        step(child, prompt, ENTER)
+    finish(child)
+    out = shown(child)
+    assert child.exitstatus == 0, out
+    for qid in ("alcohol_units_per_week", "smoker", "pregnant", "gave_birth_recently"):
+        assert kb.question_by_id[qid].prompt not in out
+
+
+def test_a_dumb_terminal_gets_plain_numbered_prompts_and_completes(env, tmp_path):
+    child = spawn(str(CRAMPS), ["check", "--save-answers", "saved.json"],
+                  {**env, "TERM": "dumb"}, tmp_path)  # fmt: skip
+    child.expect(re.escape("How old is the person with cramps?"))
+    answers = iter(["67", "m"])
+    while child.expect(["> ", pexpect.EOF]) == 0:
+        child.sendline(next(answers, ""))
+    child.close()
+    out = shown(child)
+    assert child.exitstatus == 0, out
+    assert "\x1b[" not in out  # nothing drawn with cursor control
+    assert "ROUTINE" in out
+    assert json.loads((tmp_path / "saved.json").read_text()) == {"age": 67, "sex": "male"}
+
+
+def test_ctrl_c_on_a_dumb_terminal_exits_130_on_a_line_of_its_own(env, tmp_path):
+    child = spawn(str(CRAMPS), ["check"], {**env, "TERM": "dumb"}, tmp_path)
+    child.expect("> ")
+    child.sendline("70")
+    child.expect("> ")
+    child.sendcontrol("c")
+    finish(child)
+    out = shown(child)
+    assert child.exitstatus == 130
+    assert "\nInterrupted." in out.replace("\r\n", "\n")
+    assert "Traceback" not in out
+
+
+def test_every_warning_label_is_whole_on_a_60_column_terminal(kb, env, tmp_path):
+    screen = pyte.Screen(60, 40)
+    stream = pyte.Stream(screen)
+    child = spawn(str(CRAMPS), ["check"], env, tmp_path, columns=60)
+    step(child, "How old is the person with cramps?", "58" + ENTER)
+    step(child, "What is your sex?", "m")
+    seen = ""
+    for _ in sign_screens(kb):
+        child.expect(re.escape(UNTICKED + "Don't know"))  # the last line of a list
+        stream.feed(child.before + child.after)
+        seen += " " + " ".join(line.strip() for line in screen.display)
+        child.send(ENTER)
+    child.sendcontrol("c")
+    finish(child)
+    flat = re.sub(r"\s+", " ", seen)
+    for choice in kb.question_by_id["symptoms"].choices:
+        assert choice.label in flat, choice.label
 
 
 @pytest.mark.parametrize("key", ["c", "d"], ids=["ctrl-c", "ctrl-d"])
 def test_ctrl_c_or_ctrl_d_at_the_first_prompt_exits_130(env, tmp_path, key):
     child = spawn(str(CRAMPS), ["check"], env, tmp_path)
-    child.expect(re.escape("How old are you?"))
+    child.expect(re.escape("How old is the person with cramps?"))
     child.sendcontrol(key)
     out = finish(child)
     assert child.exitstatus == 130
@@ -113,7 +252,7 @@ def test_ctrl_c_or_ctrl_d_at_the_first_prompt_exits_130(env, tmp_path, key):
 
 def test_ctrl_c_in_the_middle_exits_130(env, tmp_path):
     child = spawn(str(CRAMPS), ["check"], env, tmp_path)
-    step(child, "How old are you?", "40" + ENTER)
+    step(child, "How old is the person with cramps?", "40" + ENTER)
     step(child, "What is your sex?", DOWN)
     child.sendcontrol("c")
     out = finish(child)
@@ -123,18 +262,23 @@ def test_ctrl_c_in_the_middle_exits_130(env, tmp_path):
 
 
 def test_an_emergency_symptom_ends_the_interview_with_the_red_flag_first(kb, env, tmp_path):
-    symptoms = kb.question_by_id["symptoms"].choice_values
     child = spawn(str(CRAMPS), ["check"], env, tmp_path)
-    step(child, "How old are you?", "61" + ENTER)
-    step(child, "What is your sex?", DOWN + ENTER)
-    step(child, "Do you have any of these",
-         DOWN * symptoms.index("cold_pale_numb_leg") + SPACE + ENTER)
+    step(child, "How old is the person with cramps?", "61" + ENTER)
+    step(child, "What is your sex?", "m")
+    for first, values in sign_screens(kb):
+        child.expect(re.escape(first))
+        if "cold_pale_numb_leg" in values:
+            child.send(DOWN * (values.index("cold_pale_numb_leg") + 1) + SPACE + ENTER)
+            break
+        child.send(ENTER)
     child.expect("questions stop here: read the advice below")
     child.expect("EMERGENCY")
     child.expect("RED FLAG")
-    out = finish(child)
+    finish(child)
+    out = shown(child)
     assert child.exitstatus == 0, out
     assert "Which medicines" not in out
+    assert "Save this assessment" not in out  # the advice stays the last thing shown
 
 
 def test_without_a_terminal_it_asks_nothing_and_names_the_missing_flag(env, tmp_path):
@@ -143,14 +287,5 @@ def test_without_a_terminal_it_asks_nothing_and_names_the_missing_flag(env, tmp_
                             timeout=TIMEOUT)  # fmt: skip
     assert result.returncode == 4
     assert "--age" in result.stderr
-    assert "How old are you?" not in result.stderr + result.stdout
+    assert "How old" not in result.stderr + result.stdout
     assert result.stdout == ""
-
-
-def test_a_dumb_terminal_gets_no_prompts_and_exit_4(env, tmp_path):
-    child = spawn(str(CRAMPS), ["check"], {**env, "TERM": "dumb"}, tmp_path)
-    out = finish(child)
-    assert child.exitstatus == 4
-    assert "--age" in out
-    assert "How old are you?" not in out
-    assert "\x1b[" not in out  # no prompt UI drawn

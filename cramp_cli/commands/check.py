@@ -144,7 +144,7 @@ def check(
         from ..frontends.batch import run_batch
 
         raise typer.Exit(run_batch(kb, batch, choose_region(kb, region)))
-    from ..console.terminal import can_prompt
+    from ..console.terminal import prompt_style
     from ..engine.answers import normalise
     from ..frontends.sources import gather
 
@@ -153,10 +153,13 @@ def check(
         from ..diary.stats import fill_from_diary
 
         raw = fill_from_diary(raw)
-    if answers_file is None and can_prompt(no_input):
-        from ..frontends.interview import run_interview
+    prompter = None
+    style = prompt_style(no_input) if answers_file is None else None
+    if style is not None:
+        from ..frontends.interview import make_prompter, run_interview
 
-        raw = run_interview(kb, raw)
+        prompter = make_prompter(style)
+        raw = run_interview(kb, raw, prompter, choose_region(kb, region))
         name = "answers"
     answers = normalise(raw, kb, name)
     _require(kb, answers, answers_file)
@@ -172,6 +175,13 @@ def check(
 
         save_assessment(doc)
     show(doc, output_format or Format.text, no_color, kb)
+    if prompter is not None and not save:
+        from ..frontends.interview import offer_to_save
+
+        if offer_to_save(prompter, doc):
+            from ..diary.store import save_assessment
+
+            save_assessment(doc)
 
 
 def _require(kb: "KnowledgeBase", answers: "Answers", answers_file: str | None) -> None:

@@ -39,6 +39,22 @@ def can_prompt(no_input: bool = False) -> bool:
     return is_tty(sys.stdin) and is_tty(sys.stderr)
 
 
+def prompt_style(no_input: bool = False) -> str | None:
+    """How the interview may ask: "widgets", "lines" or None (not at all).
+
+    Asking needs a terminal on stdin to answer from and on standard error, where the questions
+    are shown (with stderr sent to a file, questions nobody can see would wait for answers).
+    questionary's widgets also need cursor control, which `TERM=dumb` or `unknown` (an Emacs
+    shell) does not give: there the interview falls back to plain numbered line prompts
+    rather than refusing someone who is sitting at a terminal.
+    """
+    if no_input or env_flag("CRAMPS_NO_INPUT") or not (is_tty(sys.stdin) and is_tty(sys.stderr)):
+        return None
+    if os.environ.get("TERM", "") in ("dumb", "unknown"):
+        return "lines"
+    return "widgets"
+
+
 def colour_wanted(no_color: bool, stream: IO[Any] | None) -> bool:
     """Colour only on a terminal, never with --no-color, NO_COLOR or CRAMPS_NO_COLOR."""
     if no_color or os.environ.get("NO_COLOR") or env_flag("CRAMPS_NO_COLOR"):

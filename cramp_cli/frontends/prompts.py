@@ -4,34 +4,104 @@ One small Prompter protocol lets the interview and `cramps log` be tested with a
 lets tests of the real widgets pass prompt_toolkit's pipe input and DummyOutput. Every
 question uses `.unsafe_ask()`, so Ctrl-C raises KeyboardInterrupt (exit 130) instead of
 being swallowed (`.ask()` prints to stdout and returns None).
+
+Two things every prompter does the same way, so the interview need not know which one it has:
+- `back=True` offers the previous question: a "Back" choice (key b) in a list, key b in a
+  checklist, "b" typed alone in a text field. The prompter raises GoBack; the caller decides
+  what the previous question is.
+- `keys` on a select gives each choice a key that answers at once (y, n, d...), so a tired
+  person is never one Enter away from an answer nobody chose.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 Validator = Callable[[str], bool | str]
 
-_UNSET = object()
+BACK_LABEL = "Back"
+BACK_KEY = "b"
+BACK_WORDS = frozenset({"b", "back"})
+
+
+class GoBack(Exception):
+    """The person asked for the previous question (Back, key b, or "b" typed alone)."""
 
 
 class Prompter(Protocol):
     def text(self, message: str, *, validate: Validator | None = None, default: str = "",
-             instruction: str | None = None) -> str: ...  # fmt: skip
+             instruction: str | None = None, back: bool = False) -> str: ...  # fmt: skip
 
     def select(self, message: str, choices: Sequence[tuple[str, Any]], *,
-               default: Any = None, instruction: str | None = None) -> Any: ...  # fmt: skip
+               default: Any = None, instruction: str | None = None,
+               keys: Sequence[str | None] | None = None,
+               back: bool = False) -> Any: ...  # fmt: skip
 
     def checkbox(self, message: str, choices: Sequence[tuple[str, Any]], *,
                  validate: Callable[[list[Any]], bool | str] | None = None,
                  instruction: str | None = None,
-                 checked: Sequence[Any] = ()) -> list[Any]: ...  # fmt: skip
+                 checked: Sequence[Any] = (), back: bool = False) -> list[Any]: ...  # fmt: skip
 
-    def confirm(self, message: str, *, default: bool = True) -> bool: ...
+    def confirm(self, message: str, *, default: bool = True, back: bool = False) -> bool: ...
 
     def say(self, text: str) -> None: ...
+
+
+def terminal_width(default: int = 80) -> int:
+    """Columns of the terminal the prompts are drawn on (standard error), else COLUMNS or 80."""
+    for stream in (sys.stderr, sys.stdin):
+        try:
+            return max(os.get_terminal_size(stream.fileno()).columns, 20)
+        except (AttributeError, ValueError, OSError):
+            continue
+    try:
+        return max(int(os.environ.get("COLUMNS", "")), 20)
+    except ValueError:
+        return default
+
+
+def wrap_label(label: str, width: int, indent: int) -> str:
+    """A choice label broken into lines that fit `width` once `indent` columns of pointer and
+    tick box are in front of it; continuation lines line up under the first word.
+
+    questionary draws its list in a window that cuts long lines off rather than wrapping
+    them ("...chest pain worse on breathing, o"), so labels are wrapped before they get there.
+    """
+    room = max(width - indent - 1, 12)
+    lines = textwrap.wrap(label, room, break_long_words=False, break_on_hyphens=False) or [label]
+    return ("\n" + " " * indent).join(lines)
+
+
+def wrap_text(text: str, width: int) -> str:
+    """A message wrapped to the terminal, continuation lines under its first word, so a
+    long piece of advice does not break in the middle of words at the edge of the screen."""
+    if len(text) < width:
+        return text
+    indent = len(text) - len(text.lstrip(" "))
+    return " " * indent + wrap_label(text.lstrip(" "), width, indent)
+
+
+def is_back(text: str) -> bool:
+    return text.strip().lower() in BACK_WORDS
+
+
+class _Back:
+    def __repr__(self) -> str:
+        return "BACK"
+
+
+_BACK = _Back()
+# questionary draws " » " before a choice, then "y) " with shortcuts or "○ " in a checklist
+_POINTER, _SHORTCUT, _TICKBOX = 3, 3, 2
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal and of the same type, so that True is not taken for 1 nor a marker for a value."""
+    return a is b or (type(a) is type(b) and a == b)
 
 
 class QuestionaryPrompter:
@@ -51,58 +121,135 @@ class QuestionaryPrompter:
             io["input"] = self._input
         return io
 
-    @staticmethod
-    def _choices(choices: Sequence[tuple[str, Any]],
-                 checked: Sequence[Any] = ()) -> tuple[list[Any], dict[int, Any]]:  # fmt: skip
-        """questionary turns a None value into the title, so values travel as indexes."""
-        import questionary
+    def _width(self) -> int:
+        self._io()
+        try:
+            return max(int(self._output.get_size().columns), 20)
+        except Exception:  # an output that cannot tell its size: assume the usual
+            return terminal_width()
 
-        values = {i: value for i, (_, value) in enumerate(choices)}
-        options = [questionary.Choice(title, value=i, checked=value in checked)
-                   for i, (title, value) in enumerate(choices)]  # fmt: skip
-        return options, values
+    @staticmethod
+    def _extra_keys(question: Any, keys: dict[str, Callable[[Any, Any], None]]) -> None:
+        """Add key bindings to a questionary question; they win over questionary's own.
+
+        Each handler gets the prompt_toolkit event and questionary's list control.
+        """
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+        from questionary.prompts.common import InquirerControl
+
+        app = question.application
+        control = next((c for c in app.layout.find_all_controls()
+                        if isinstance(c, InquirerControl)), None)  # fmt: skip
+        extra = KeyBindings()
+        for key, handler in keys.items():
+            def run(event: Any, handler: Callable[[Any, Any], None] = handler) -> None:
+                handler(event, control)
+
+            extra.add(key, eager=True)(run)
+        app.key_bindings = merge_key_bindings([app.key_bindings, extra])
+
+    @staticmethod
+    def _go_back(event: Any, _control: Any) -> None:
+        event.app.exit(exception=GoBack())
 
     def text(self, message: str, *, validate: Validator | None = None, default: str = "",
-             instruction: str | None = None) -> str:  # fmt: skip
+             instruction: str | None = None, back: bool = False) -> str:  # fmt: skip
         import questionary
 
-        return questionary.text(message, default=default, validate=validate,
-                                instruction=instruction, **self._io()).unsafe_ask()  # fmt: skip
+        def check(text: str) -> bool | str:
+            if back and is_back(text):
+                return True
+            return True if validate is None else validate(text)
+
+        answer = questionary.text(message, default=default, validate=check,
+                                  instruction=instruction, **self._io()).unsafe_ask()  # fmt: skip
+        if back and is_back(answer):
+            raise GoBack
+        return answer
 
     def select(self, message: str, choices: Sequence[tuple[str, Any]], *,
-               default: Any = None, instruction: str | None = None) -> Any:  # fmt: skip
+               default: Any = None, instruction: str | None = None,
+               keys: Sequence[str | None] | None = None, back: bool = False) -> Any:  # fmt: skip
+        """One choice; with `keys`, each choice's key answers at once, as Enter would."""
         import questionary
 
-        options, values = self._choices(choices)
-        start = next((options[i] for i, v in values.items() if v == default and default
-                      is not None), None)  # fmt: skip
-        picked = questionary.select(message, choices=options, default=start,
-                                    instruction=instruction, **self._io()).unsafe_ask()  # fmt: skip
-        return values[picked]
+        entries = list(choices)
+        shortcuts = list(keys) if keys is not None else [None] * len(entries)
+        if back:
+            entries.append((BACK_LABEL, _BACK))
+            shortcuts.append(BACK_KEY)
+        use_keys = any(shortcuts)
+        indent = _POINTER + (_SHORTCUT if use_keys else 0)
+        width = self._width()
+        options = [questionary.Choice(wrap_label(title, width, indent), value=i,
+                                      shortcut_key=shortcuts[i] or False)
+                   for i, (title, _) in enumerate(entries)]  # fmt: skip
+        start = next((options[i] for i, (_, v) in enumerate(entries)
+                      if default is not None and same_value(v, default)), None)  # fmt: skip
+        question = questionary.select(message, choices=options, default=start,
+                                      instruction=instruction, use_shortcuts=use_keys,
+                                      use_jk_keys=not use_keys, **self._io())  # fmt: skip
+        if use_keys:
+            def answer_at(index: int) -> Callable[[Any, Any], None]:
+                def answer(event: Any, control: Any) -> None:
+                    control.pointed_at = index
+                    control.is_answered = True
+                    event.app.exit(result=index)
+
+                return answer
+
+            bindings: dict[str, Callable[[Any, Any], None]] = {}
+            for i, key in enumerate(shortcuts):
+                if key:
+                    bindings[key.lower()] = bindings[key.upper()] = answer_at(i)
+            self._extra_keys(question, bindings)
+        picked = entries[question.unsafe_ask()][1]
+        if picked is _BACK:
+            raise GoBack
+        return picked
 
     def checkbox(self, message: str, choices: Sequence[tuple[str, Any]], *,
                  validate: Callable[[list[Any]], bool | str] | None = None,
                  instruction: str | None = None,
-                 checked: Sequence[Any] = ()) -> list[Any]:  # fmt: skip
-        """`checked`: values ticked at the start (an answer being changed keeps its choices)."""
+                 checked: Sequence[Any] = (), back: bool = False) -> list[Any]:  # fmt: skip
+        """`checked`: values ticked at the start (an answer being changed keeps its choices).
+
+        questionary's 'a' (tick all) and 'i' (invert) are switched off: one stray key must not
+        tick every warning sign.
+        """
         import questionary
 
-        options, values = self._choices(choices, checked)
+        width = self._width()
+        values = [value for _, value in choices]
+        options = [questionary.Choice(wrap_label(title, width, _POINTER + _TICKBOX), value=i,
+                                      checked=any(same_value(value, c) for c in checked))
+                   for i, (title, value) in enumerate(choices)]  # fmt: skip
 
         def check(picked: list[int]) -> bool | str:
             return True if validate is None else validate([values[i] for i in picked])
 
         question = questionary.checkbox(message, choices=options, validate=check,
                                         instruction=instruction, **self._io())  # fmt: skip
+
+        def ignore(_event: Any, _control: Any) -> None:
+            return None
+
+        bindings: dict[str, Callable[[Any, Any], None]] = {"a": ignore, "i": ignore}
+        if back:
+            bindings[BACK_KEY] = self._go_back
+        self._extra_keys(question, bindings)
         picked = question.unsafe_ask()
         return [values[i] for i in picked]
 
-    def confirm(self, message: str, *, default: bool = True) -> bool:
+    def confirm(self, message: str, *, default: bool = True, back: bool = False) -> bool:
         import questionary
 
-        return bool(questionary.confirm(message, default=default, **self._io()).unsafe_ask())
+        question = questionary.confirm(message, default=default, **self._io())
+        if back:
+            self._extra_keys(question, {BACK_KEY: self._go_back})
+        return bool(question.unsafe_ask())
 
     def say(self, text: str) -> None:
         from ..console.output import say
 
-        say(text)
+        say(wrap_text(text, self._width()))

@@ -206,6 +206,22 @@ def _check_contract(data: dict, out: _Collector) -> None:
             out.add(("medicine_classes",), f"the contract's medicine class '{cls}' is missing")
 
 
+def _check_number_choices(q: dict, i: int, out: _Collector) -> None:
+    """A number question's choices are answers the interview offers: each a number the
+    question accepts (a whole one for an integer question)."""
+    low, high = q["min"], q["max"]
+    for j, choice in enumerate(q["choices"]):
+        value = choice["value"]
+        where = ("questions", i, "choices", j, "value")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            out.add(where, f"a choice of a {q['type']} question must be a number")
+        elif q["type"] == "integer" and not float(value).is_integer():
+            out.add(where, "a choice of an integer question must be a whole number")
+        elif (low is not None and (value < low or (q["exclusive_min"] and value == low))) \
+                or (high is not None and value > high):  # fmt: skip
+            out.add(where, f"{value} is outside the question's bounds")
+
+
 def _check_questions(data: dict, out: _Collector) -> None:
     _duplicates(((("questions", i, "id"), q["id"]) for i, q in enumerate(data["questions"])),
                 "question", out)  # fmt: skip
@@ -215,9 +231,11 @@ def _check_questions(data: dict, out: _Collector) -> None:
         has_choices = q["type"] in ("choice", "multi_choice")
         if has_choices and not q["choices"]:
             out.add(("questions", i, "type"), f"a {q['type']} question needs choices")
-        if not has_choices and q["choices"]:
+        if q["type"] in ("integer", "number"):
+            _check_number_choices(q, i, out)  # ranges the interview offers
+        elif not has_choices and q["choices"]:
             out.add(("questions", i, "choices"), f"a {q['type']} question takes no choices")
-        if has_choices:
+        if has_choices or q["choices"]:
             _duplicates(((("questions", i, "choices", j), str(c["value"]))
                          for j, c in enumerate(q["choices"])), "choice", out)  # fmt: skip
     names: list[tuple[tuple, str]] = []

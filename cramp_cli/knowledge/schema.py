@@ -64,7 +64,8 @@ class MatchingSpec(Strict):
 
 
 class ChoiceSpec(Strict):
-    value: str | int
+    # a number question's choices are ranges the interview offers, each mapped onto a number
+    value: str | int | float
     label: str
 
 
