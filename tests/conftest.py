@@ -26,8 +26,10 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("CRAMPS_FORMAT", raising=False)
     monkeypatch.delenv("CRAMPS_RULES", raising=False)
-    # The region follows the locale; tests choose it, so the machine's locale cannot change them.
-    monkeypatch.delenv("CRAMPS_REGION", raising=False)
+    # The region follows the locale: tests fix it, so the machine's locale cannot change them.
+    # They read in the UK's words, the ones rules.yaml is written in; tests/test_region.py
+    # tries the others and the locale's choice.
+    monkeypatch.setenv("CRAMPS_REGION", "uk")
     for variable in ("LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
@@ -78,11 +80,14 @@ def write_answers(folder: Path, answers: dict[str, Any], name: str = "answers.js
 
 
 def assess(kb, answers: dict[str, Any]) -> dict[str, Any]:
-    """The assessment of a raw answers document through the whole engine."""
+    """The assessment of a raw answers document through the whole engine, in the region the
+    installed command uses in the tests (CRAMPS_REGION), so the two can be compared."""
+    import os
+
     from cramp_cli.engine.answers import normalise
     from cramp_cli.engine.assess import assess as run_engine
 
-    return run_engine(kb, normalise(answers, kb))
+    return run_engine(kb, normalise(answers, kb), os.environ.get("CRAMPS_REGION"))
 
 
 def one_error_line(stderr: str) -> str:
@@ -94,13 +99,15 @@ def one_error_line(stderr: str) -> str:
     return lines[0]
 
 
-def as_shown(kb, text: str) -> str:
-    """A knowledge-base text as a person reads it: in the words of the default region, which
-    the tests' locale (C.UTF-8) chooses."""
-    region = kb.regions.get(kb.default_region) if kb.default_region else None
-    return region.rewrite(text) if region is not None else text
+def as_shown(kb, text: str, region: str | None = None) -> str:
+    """A knowledge-base text as a person reads it, in the words of `region`: the knowledge
+    base's default when None, as the engine does when it is given none. The installed command
+    takes CRAMPS_REGION, which the tests set to "uk"."""
+    code = region or kb.default_region
+    found = kb.regions.get(code) if code else None
+    return found.rewrite(text) if found is not None else text
 
 
-def advice_as_shown(kb, rule_id: str) -> str:
+def advice_as_shown(kb, rule_id: str, region: str | None = None) -> str:
     """A red flag's advice as a person reads it (see as_shown)."""
-    return as_shown(kb, kb.rule(rule_id).advice)
+    return as_shown(kb, kb.rule(rule_id).advice, region)

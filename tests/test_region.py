@@ -98,6 +98,7 @@ def test_the_json_carries_the_region_used(cli, tmp_path):
     ],
 )
 def test_the_locale_chooses_the_region_when_none_is_asked_for(cli, monkeypatch, lang, region):
+    monkeypatch.delenv("CRAMPS_REGION")
     monkeypatch.setenv("LANG", lang)
     doc = cli("check", "--age", "50", "--symptom", "none", "--format", "json").json()
     assert doc["region"] == region
@@ -111,7 +112,8 @@ def test_flag_beats_environment_beats_locale(cli, monkeypatch):
     assert doc["region"] == "us"
 
 
-def test_neutral_wording_names_the_common_numbers_and_no_one_service(cli, tmp_path):
+def test_neutral_wording_names_the_common_numbers_and_no_one_service(cli, tmp_path, monkeypatch):
+    monkeypatch.delenv("CRAMPS_REGION")
     doc = _run(cli, tmp_path, PE)["json"].json()
     assert doc["region"] == "neutral"
     summary = doc["triage"]["summary"]
@@ -167,3 +169,29 @@ def test_a_rules_file_whose_region_drops_its_emergency_number_is_invalid(cli, tm
     result = cli("rules", "validate", str(tmp_path / "rules.yaml"))
     assert result.code == 3
     assert "does not name 000" in result.stderr
+
+
+class _SayThenStop:
+    """A prompter that records what is said and stops (Ctrl-C) at the first question."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+    def __getattr__(self, name: str):
+        def ask(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        return ask
+
+
+@pytest.mark.parametrize(("region", "number"), [("au", "000"), ("us", "911"), ("nz", "111")])
+def test_the_interview_opens_with_the_regions_emergency_number(kb, region, number):
+    from cramp_cli.frontends.interview import run_interview
+
+    prompter = _SayThenStop()
+    with pytest.raises(KeyboardInterrupt):
+        run_interview(kb, {}, prompter, region)
+    assert prompter.said[0] == f"In an emergency, call {number} now."
