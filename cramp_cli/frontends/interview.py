@@ -163,9 +163,9 @@ class Interview:
         """Whether the answers so far make an emergency red flag fire (age must be known)."""
         if missing_required(self.raw, self.kb):
             return False
-        from ..engine.assess import assess
+        from ..engine.assess import evaluate
 
-        return assess(self.kb, self.facts())["triage"]["level"] == "emergency"
+        return evaluate(self.kb, self.facts()).level == "emergency"
 
     # ----------------------------------------------------------------- review
 
