@@ -89,9 +89,7 @@ def check(
 
     raw, name = gather(kb, answers_file, given_flags)
     if from_diary:
-        from ..diary.stats import fill_from_diary
-
-        raw = fill_from_diary(raw)
+        raw = _fill_from_diary(raw)
     if answers_file is None and can_prompt(no_input):
         from ..frontends.interview import run_interview
 
@@ -107,10 +105,26 @@ def check(
 
     doc = assess(kb, answers)
     if save:
+        from ..console.output import say
         from ..diary.store import save_assessment
 
         save_assessment(doc)
+        say("Saved the assessment in the diary; cramps report shows it.")
     show(doc, output_format or Format.text, no_color, kb)
+
+
+def _fill_from_diary(raw: dict[str, Any]) -> dict[str, Any]:
+    """--from-diary, with a note on standard error of what was filled (stdout is the result)."""
+    from ..console.output import say
+    from ..diary.stats import fill_from_diary
+
+    result = fill_from_diary(raw)
+    if result.diary_empty:
+        warn("the diary has no entries in the last four weeks; nothing filled from it")
+    elif result.filled:
+        filled = ", ".join(f"{key} {value}" for key, value in result.filled.items())
+        say(f"From the diary's last four weeks: {filled}")
+    return result.answers
 
 
 def _typed(ctx: typer.Context, parameter: str) -> bool:
