@@ -216,6 +216,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_lose_nothing():
     """Both start on a diary that does not exist yet, so they also race to create it."""
     start = str(time.time() + 1.5)

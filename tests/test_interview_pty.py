@@ -14,6 +14,9 @@ from pathlib import Path
 import pexpect  # POSIX only; installed with the test extra
 import pytest
 
+# A pseudo-terminal, real widgets or the installed command: outside the inner loop.
+pytestmark = pytest.mark.slow
+
 CRAMPS = Path(sys.executable).parent / "cramps"
 TIMEOUT = 20  # generous: a slow CI machine must not fail, and nothing here measures time
 ENTER, DOWN, UP, SPACE = "\r", "\x1b[B", "\x1b[A", " "

@@ -283,6 +283,7 @@ def run_installed(*args: str) -> subprocess.CompletedProcess:
                           stdin=subprocess.DEVNULL)  # fmt: skip
 
 
+@pytest.mark.slow
 def test_installed_validate_and_test():
     valid = run_installed("rules", "validate")
     assert valid.returncode == 0, valid.stderr
@@ -292,6 +293,7 @@ def test_installed_validate_and_test():
     assert passing.stdout.endswith(" cases pass\n")
 
 
+@pytest.mark.slow
 def test_installed_validate_of_a_broken_file(tmp_path):
     path, line = break_rules(tmp_path, "older_age", "    kind: cause\n",
                              "    kind: cause\n    severty: high\n")

@@ -190,6 +190,7 @@ def test_why_rejects_bad_answers_and_unknown_rules(tmp_path):
     assert "no rule 'smokng' (did you mean 'smoking'?)" in one_error_line(unknown.stderr)
 
 
+@pytest.mark.slow
 def test_installed_why_without_answers_exits_4():
     result = subprocess.run([str(CRAMPS), "why", "older_age"], capture_output=True, text=True,
                             stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
@@ -273,6 +274,7 @@ def test_schema_of_an_unknown_document_is_a_usage_error():
     assert "diary" in one_error_line(result.stderr)
 
 
+@pytest.mark.slow
 def test_installed_schema_is_plain_json():
     result = subprocess.run([str(CRAMPS), "schema", "answers"], capture_output=True, text=True,
                             stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
@@ -361,6 +363,7 @@ def test_the_whole_dictionary_as_a_table(kb):
     assert lipitor.split() == ["Lipitor", "brand", "atorvastatin", "statin"]
 
 
+@pytest.mark.slow
 def test_installed_medicines_lookup():
     result = subprocess.run([str(CRAMPS), "medicines", "Symbicort"], capture_output=True,
                             text=True, stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
