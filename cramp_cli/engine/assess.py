@@ -155,14 +155,14 @@ def evaluate(kb: KnowledgeBase, answers: Answers) -> Assessment:
             advice.append(rule)
     held_ids = {rule.id for rule, _ in held}
     stood_down: dict[str, tuple[str, ...]] = {}
-    for rule, evidence in held:
+    for rule, support in held:
         standing = tuple(flag for flag in rule.unless_flags if flag in held_ids)
         if standing:
             stood_down[rule.id] = standing
             continue  # the named flag already reports this sign
         red_flags.append((rule, {
             "id": rule.id, "title": rule.title, "advice": rule.advice,
-            "triage": _red_flag_level(rule, answers), "because": _because(evidence),
+            "triage": _red_flag_level(rule, answers), "because": _because(support),
             "references": kb.citations[rule.id],
         }))  # fmt: skip
     red_flags.sort(key=lambda pair: _RANK[pair[1]["triage"]])

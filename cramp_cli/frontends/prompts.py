@@ -89,7 +89,7 @@ class QuestionaryPrompter:
 
         options, values = self._choices(choices, checked)
 
-        def check(picked: list[int]) -> bool | str:
+        def check(picked: list[Any]) -> bool | str:  # indices into values
             return True if validate is None else validate([values[i] for i in picked])
 
         question = questionary.checkbox(message, choices=options, validate=check,
