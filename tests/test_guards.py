@@ -8,14 +8,16 @@ Each test here is one that a one-line breakage of the guard makes fail: the engi
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
+from cramp_cli.contract import WARNING_SIGNS_NOT_CHECKED
 from cramp_cli.diary import store as diary
 from cramp_cli.diary import values as diary_values
 from cramp_cli.engine.answers import normalise
 from cramp_cli.engine.assess import evaluate
+from cramp_cli.engine.conditions import parse
 from cramp_cli.engine.medicines import MedicineDictionary
 from cramp_cli.errors import DiaryError
 
@@ -212,3 +214,114 @@ def test_a_migration_that_fails_half_way_changes_nothing(monkeypatch):
     assert [e.note for e in diary.list_entries()] == ["kept"]  # a fixed migration then runs
     version, columns = _schema(diary.diary_path())
     assert version == before[0] + 1 and "side_effects" in columns
+
+
+# --------------------------------------------------------------------------- conditions
+# Found by a mutation run over engine/conditions.py: `not` that did not negate, `in` read as
+# a range, and off-by-one bounds all passed the earlier tests.
+
+
+class _Facts(NamedTuple):
+    answers: dict[str, Any]
+    medicines: tuple[Any, ...] = ()
+
+
+def _value(kb: Any, condition: Any, answers: dict[str, Any]) -> bool | None:
+    compiled = parse(condition, kb.question_by_id, kb.medicine_classes).compile()
+    return compiled(_Facts(answers))[0]
+
+
+SMOKER = {"question": "smoker", "equals": True}
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"), [({"smoker": True}, False), ({"smoker": False}, True), ({}, None)]
+)
+def test_not_negates_and_keeps_unknown(kb, answers, expected):
+    assert _value(kb, {"not": SMOKER}, answers) is expected
+
+
+@pytest.mark.parametrize(
+    ("group", "answers", "expected"),
+    [
+        ("all", {"smoker": True, "age": 70}, True),
+        ("all", {"smoker": False}, False),  # a false part settles all, even beside an unknown
+        ("all", {"smoker": True}, None),
+        ("any", {"smoker": True}, True),  # a true part settles any, even beside an unknown
+        ("any", {"smoker": False, "age": 40}, False),
+        ("any", {"smoker": False}, None),
+    ],
+)
+def test_all_and_any_follow_kleene_logic(kb, group, answers, expected):
+    condition = {group: [SMOKER, {"question": "age", "gt": 60}]}
+    assert _value(kb, condition, answers) is expected
+
+
+@pytest.mark.parametrize(
+    ("test", "age", "expected"),
+    [
+        ({"in": [30, 40]}, 35, False),  # a list of values, not a range
+        ({"in": [30, 40]}, 30, True),
+        ({"not_in": [30, 40]}, 35, True),
+        ({"lt": 50}, 50, False),
+        ({"lt": 50}, 49, True),
+        ({"lte": 50}, 50, True),
+        ({"gt": 50}, 51, True),
+        ({"gte": 50}, 49, False),
+        ({"between": [10, 60]}, 60, True),  # both ends included
+        ({"between": [10, 60]}, 9, False),
+        ({"equals": 40}, 41, False),
+    ],
+)
+def test_number_tests_at_their_bounds(kb, test, age, expected):
+    assert _value(kb, {"question": "age", **test}, {"age": age}) is expected
+
+
+# --------------------------------------------------------------------------- the assessment
+# Also found by the mutation run, over engine/assess.py.
+
+
+def test_items_carry_the_contracts_fields(kb):
+    doc = evaluate(kb, normalise({**MAN, "symptoms": ["one_leg_swollen"]}, kb)).to_document()
+    flag_keys = {"id", "title", "advice", "triage", "because", "references"}
+    assert [set(flag) for flag in doc["red_flags"]] == [flag_keys]
+    cause_keys = {
+        "id",
+        "title",
+        "likelihood",
+        "score",
+        "explanation",
+        "because",
+        "drugs",
+        "references",
+    }
+    assert all(set(cause) == cause_keys for cause in doc["causes"])
+
+
+def test_a_sign_named_by_a_flag_or_cause_gets_no_second_see_doctor_item(kb):
+    """Every sign is named once: by its red flag or cause, else by the see-doctor item."""
+    for symptom in kb.question_by_id["symptoms"].choice_values:
+        doc = evaluate(kb, normalise({**MAN, "symptoms": [symptom]}, kb)).to_document()
+        pair = {"question": "symptoms", "answer": symptom}
+        named = [
+            item["id"] for item in (*doc["red_flags"], *doc["causes"]) if pair in item["because"]
+        ]
+        items = [item["id"] for item in doc["see_doctor"] if pair in item.get("because", [])]
+        assert len(named) + len(items) >= 1, symptom
+        assert not (named and items), (symptom, named, items)
+
+
+def test_unchecked_signs_keep_the_causes_that_set_the_level(kb):
+    answers = {"age": 78, "sex": "female", "medications": ["furosemide"]}
+    assessment = evaluate(kb, normalise(answers, kb))
+    assert assessment.level == "routine"
+    assert assessment.because == ["medication", WARNING_SIGNS_NOT_CHECKED]
+
+
+def test_reassurance_is_given_at_self_care_and_withheld_otherwise(kb):
+    idiopathic = kb.rule("idiopathic")
+    assert idiopathic is not None and idiopathic.reassurance
+    for symptoms, reassured in (([], True), (None, False), (["one_leg_swollen"], False)):
+        doc = evaluate(kb, normalise({**MAN, "symptoms": symptoms}, kb)).to_document()
+        [cause] = [c for c in doc["causes"] if c["id"] == "idiopathic"]
+        assert (idiopathic.reassurance in cause["explanation"]) is reassured, symptoms
