@@ -325,3 +325,51 @@ def test_reassurance_is_given_at_self_care_and_withheld_otherwise(kb):
         doc = evaluate(kb, normalise({**MAN, "symptoms": symptoms}, kb)).to_document()
         [cause] = [c for c in doc["causes"] if c["id"] == "idiopathic"]
         assert (idiopathic.reassurance in cause["explanation"]) is reassured, symptoms
+
+
+CHILD_ITEM = "children_need_doctor"
+
+
+@pytest.mark.parametrize(("age", "child"), [(11, True), (12, False), (45, False)])
+def test_the_childrens_item_is_for_children_only(kb, age, child):
+    assert kb.children_under_age == 12  # the boundary this test is written for
+    doc = evaluate(kb, normalise({"age": age, "symptoms": []}, kb)).to_document()
+    assert (CHILD_ITEM in [item["id"] for item in doc["see_doctor"]]) is child
+    assert (doc["self_care"] == []) is child
+
+
+def _ids(doc: dict[str, Any], section: str) -> list[str]:
+    return [item["id"] for item in doc[section]]
+
+
+def test_a_causes_own_see_doctor_items_are_shown(kb):
+    answers = {"age": 78, "sex": "female", "medications": ["furosemide"], "symptoms": []}
+    doc = evaluate(kb, normalise(answers, kb)).to_document()
+    assert "medication_review" in _ids(doc, "see_doctor")
+
+
+def test_an_item_withheld_as_reassurance_does_not_hide_the_next(kb):
+    # At urgent, "ask about blood tests" (reassuring) is withheld; the medicine review that
+    # follows it in the same list must still be shown.
+    answers = {**MAN, "medications": ["furosemide"], "symptoms": ["one_leg_swollen"]}
+    doc = evaluate(kb, normalise(answers, kb)).to_document()
+    assert doc["triage"]["level"] == "urgent"
+    assert "ask_about_blood_tests" not in _ids(doc, "see_doctor")
+    assert "medication_review" in _ids(doc, "see_doctor")
+    # idiopathic lists "no routine blood tests" (reassuring) before its magnesium caution
+    alone = evaluate(kb, normalise({**MAN, "symptoms": ["one_leg_swollen"]}, kb)).to_document()
+    assert "idiopathic" in _ids(alone, "causes")
+    assert "no_routine_blood_tests" not in _ids(alone, "cautions")
+    wanted = ["no_magnesium_for_idiopathic", *kb.general["cautions"]]
+    assert set(wanted) <= set(_ids(alone, "cautions"))
+
+
+def test_an_items_unless_withholds_it_only_when_it_holds(kb):
+    woman = {"age": 30, "sex": "female", "medications": ["quinine"], "symptoms": []}
+    pregnant = evaluate(kb, normalise({**woman, "pregnant": True}, kb)).to_document()
+    not_pregnant = evaluate(kb, normalise({**woman, "pregnant": False}, kb)).to_document()
+    assert "do_not_stop_medicines" not in _ids(pregnant, "cautions")
+    assert "do_not_stop_medicines" in _ids(not_pregnant, "cautions")
+    # a withheld caution does not hide the general ones after it
+    general = [i for i in kb.general["cautions"] if not kb.cautions[i].reassures]
+    assert set(general) <= set(_ids(pregnant, "cautions"))
