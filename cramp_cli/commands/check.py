@@ -75,11 +75,13 @@ def check(
         if answers_file is not None or given_flags or typed_format:
             raise UsageError("--batch reads every answer from its file and writes JSON Lines; "
                              "it takes no --answers, question flags or other --format")  # fmt: skip
-        unsaved = [flag for flag, used in (("--save", save), ("--save-answers", save_answers),
-                                           ("--from-diary", from_diary)) if used]  # fmt: skip
+        options = (("--save", save), ("--save-answers", save_answers), ("--from-diary", from_diary))
+        unsaved = [flag for flag, used in options if used]
         if unsaved:
-            raise UsageError(f"--batch cannot be combined with {', '.join(unsaved)}: a batch "
-                             "neither reads nor writes the diary or an answers file")  # fmt: skip
+            raise UsageError(
+                f"--batch cannot be combined with {', '.join(unsaved)}: a batch neither reads "
+                "nor writes the diary or an answers file"
+            )
         from ..frontends.batch import run_batch
 
         raise typer.Exit(run_batch(kb, batch))
