@@ -98,6 +98,7 @@ MISTAKES = {
 LINE_OFFSET = {"unknown_field": 1, "duplicate_key": 1, "alias": 1}
 
 
+@pytest.mark.slow  # every command on each broken file: a full validation each time
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))
 def test_each_kind_of_mistake_is_placed_and_stops_every_command(tmp_path, mistake):
     item, old, new, message, rule = MISTAKES[mistake]
