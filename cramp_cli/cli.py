@@ -149,11 +149,9 @@ def run(argv: list[str]) -> int:
         return 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else EXIT_INTERNAL
+    except typer.TyperException as error:  # Typer's usage errors (its vendored Click's)
+        return _usage_error(error)
     except Exception as error:
-        from typer._click.exceptions import ClickException
-
-        if isinstance(error, ClickException):
-            return _usage_error(error)
         if os.environ.get("CRAMPS_DEBUG"):
             import traceback
 
@@ -166,14 +164,14 @@ def run(argv: list[str]) -> int:
     return code
 
 
-def _usage_error(error: Exception) -> int:
+def _usage_error(error: typer.TyperException) -> int:
     """One line for a usage error, naming the help of the command it came from.
 
     Asking for no command at all already printed the help: nothing more to say.
     """
     if type(error).__name__ == "NoArgsIsHelpError":
         return EXIT_USAGE
-    message = error.format_message().replace("\n", " ")  # type: ignore[attr-defined]
+    message = error.format_message().replace("\n", " ")
     ctx = getattr(error, "ctx", None)
     where = ctx.command_path if ctx is not None and ctx.command_path else "cramps"
     say(f"cramps: error: {message} (see '{where} --help')")

@@ -34,7 +34,7 @@ def _number_field(question: Question) -> Any:
     if question.max is not None:
         bounds["le"] = _whole(question.max)
     base: Any = int if question.type == "integer" else float
-    return Annotated[base, Field(**bounds)]
+    return Annotated[base, Field(**bounds)]  # type: ignore[call-overload]
 
 
 def _whole(bound: float) -> float:
@@ -50,8 +50,9 @@ def _answer_type(question: Question) -> Any:
         return bool
     if question.type == "medicines":
         return list[str]
-    values = Literal[question.choice_values]  # type: ignore[valid-type]
-    return values if question.type == "choice" else list[values]  # type: ignore[valid-type]
+    # A Literal built at run time from the knowledge base: Any to the type checker.
+    values: Any = Literal[question.choice_values]
+    return values if question.type == "choice" else list[values]
 
 
 def _describe(question: Question) -> str:

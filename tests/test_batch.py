@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import assess
 
 CRAMPS = Path(sys.executable).parent / "cramps"
@@ -71,6 +73,7 @@ def _child_env() -> dict[str, str]:
     return {**os.environ, "CRAMPS_NO_CACHE": "1"}
 
 
+@pytest.mark.slow
 def test_results_stream_before_the_input_ends():
     """The first assessment arrives while the writer still holds the input open."""
     child = subprocess.Popen([str(CRAMPS), "check", "--batch", "-"], stdin=subprocess.PIPE,
@@ -91,6 +94,7 @@ def test_results_stream_before_the_input_ends():
         child.wait()
 
 
+@pytest.mark.slow
 def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path):
     source = tmp_path / "many.jsonl"
     source.write_text((json.dumps({"age": 44}) + "\n") * 3000)

@@ -453,6 +453,7 @@ def test_every_command_refuses_a_damaged_file_with_exit_1(args):
     assert sorted(p.name for p in diary.diary_path().parent.iterdir()) == ["diary.sqlite3"]
 
 
+@pytest.mark.slow
 def test_the_installed_command_refuses_a_foreign_sqlite_file(tmp_path):
     (tmp_path / "h").mkdir()
     path = tmp_path / "h" / "diary.sqlite3"
@@ -548,6 +549,7 @@ def spawn_log(*args: str):
                          dimensions=(24, 100))  # fmt: skip
 
 
+@pytest.mark.slow
 def test_log_in_a_real_terminal_asks_with_questionary():
     import pexpect
 
@@ -565,6 +567,7 @@ def test_log_in_a_real_terminal_asks_with_questionary():
     assert (entry.leg, entry.muscle, entry.helped) == ("left", "foot", ("stretching",))
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_a_real_terminal_exits_130_and_saves_nothing():
     import pexpect
 

@@ -10,7 +10,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLES, ROOT
+
+# A pseudo-terminal, real widgets or the installed command: outside the inner loop.
+pytestmark = pytest.mark.slow
 
 CRAMPS = Path(sys.executable).parent / "cramps"
 

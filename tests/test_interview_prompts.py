@@ -18,6 +18,9 @@ from cramp_cli.frontends.interview import NOW_PROMPT, run_interview, warning_sig
 from cramp_cli.frontends.prompts import QuestionaryPrompter
 from tests.conftest import advice_as_shown, assess
 
+# A pseudo-terminal, real widgets or the installed command: outside the inner loop.
+pytestmark = pytest.mark.slow
+
 ENTER, DOWN, UP, SPACE, CTRL_C, BACKSPACE = "\r", "\x1b[B", "\x1b[A", " ", "\x03", "\x7f"
 STUCK_AFTER = 20.0  # seconds; generous, only to turn a hang into a failure
 

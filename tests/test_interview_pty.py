@@ -20,6 +20,9 @@ import pytest
 from cramp_cli.frontends.interview import choice_keys, warning_sign_screens
 from tests.conftest import advice_as_shown, as_shown, assess
 
+# A pseudo-terminal, real widgets or the installed command: outside the inner loop.
+pytestmark = pytest.mark.slow
+
 CRAMPS = Path(sys.executable).parent / "cramps"
 TIMEOUT = 20  # generous: a slow CI machine must not fail, and nothing here measures time
 ENTER, DOWN, UP, SPACE = "\r", "\x1b[B", "\x1b[A", " "

@@ -142,6 +142,7 @@ def model_accepts(doc: dict[str, Any]) -> bool:
 # --------------------------------------------------------------------------- properties
 
 
+@pytest.mark.slow
 @FAST
 @given(canonical_documents())
 def test_every_canonical_document_evaluates_without_error(doc):
@@ -154,12 +155,14 @@ def test_every_canonical_document_evaluates_without_error(doc):
     assert json.dumps(assessment) == json.dumps(assess(KB, normalise(doc, KB)))
 
 
+@pytest.mark.slow
 @FAST
 @given(canonical_documents() | invalid_documents())
 def test_the_answers_model_and_normalise_agree(doc):
     assert model_accepts(doc) == normalises(doc)
 
 
+@pytest.mark.slow
 @FAST
 @given(invalid_documents())
 def test_every_invalid_document_is_rejected_by_both(doc):

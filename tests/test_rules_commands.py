@@ -98,6 +98,7 @@ MISTAKES = {
 LINE_OFFSET = {"unknown_field": 1, "duplicate_key": 1, "alias": 1}
 
 
+@pytest.mark.slow  # every command on each broken file: a full validation each time
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))
 def test_each_kind_of_mistake_is_placed_and_stops_every_command(tmp_path, mistake):
     item, old, new, message, rule = MISTAKES[mistake]
@@ -283,6 +284,7 @@ def run_installed(*args: str) -> subprocess.CompletedProcess:
                           stdin=subprocess.DEVNULL)  # fmt: skip
 
 
+@pytest.mark.slow
 def test_installed_validate_and_test():
     valid = run_installed("rules", "validate")
     assert valid.returncode == 0, valid.stderr
@@ -292,6 +294,7 @@ def test_installed_validate_and_test():
     assert passing.stdout.endswith(" cases pass\n")
 
 
+@pytest.mark.slow
 def test_installed_validate_of_a_broken_file(tmp_path):
     path, line = break_rules(tmp_path, "older_age", "    kind: cause\n",
                              "    kind: cause\n    severty: high\n")

@@ -151,11 +151,23 @@ def test_why_reads_yaml_answers_and_refuses_yes_for_true(tmp_path):
                                         "the word)")  # fmt: skip
 
 
-def test_why_takes_every_question_flag_of_check(kb):
-    from cramp_cli.commands.why import ANSWER_PARAMETERS, flag_name
+def _long_options(command: str) -> set[str]:
+    """Every --option spelling a command's help lists (both halves of a --x/--no-x pair)."""
+    import re
 
-    assert sorted(flag_name(p) for p in ANSWER_PARAMETERS.values()) == \
-        sorted(q.flag for q in kb.questions)  # fmt: skip
+    result = invoke(command, "--help", env={"COLUMNS": "300", "TERMINAL_WIDTH": "300"})
+    assert result.code == 0, result.stderr
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", result.stdout))
+
+
+def test_why_takes_every_question_flag_of_check(kb):
+    check_options, why_options = _long_options("check"), _long_options("why")
+    for question in kb.questions:
+        assert f"--{question.flag}" in check_options, question.id
+        assert f"--{question.flag}" in why_options, question.id
+    # the "no" halves too: --not-pregnant, --non-smoker, --no-gave-birth-recently, ...
+    for spelling in ("--not-pregnant", "--non-smoker", "--no-gave-birth-recently"):
+        assert spelling in check_options and spelling in why_options
 
 
 def test_why_without_age_exits_4_and_never_asks():
@@ -178,6 +190,7 @@ def test_why_rejects_bad_answers_and_unknown_rules(tmp_path):
     assert "no rule 'smokng' (did you mean 'smoking'?)" in one_error_line(unknown.stderr)
 
 
+@pytest.mark.slow
 def test_installed_why_without_answers_exits_4():
     result = subprocess.run([str(CRAMPS), "why", "older_age"], capture_output=True, text=True,
                             stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
@@ -262,6 +275,7 @@ def test_schema_of_an_unknown_document_is_a_usage_error():
     assert "diary" in one_error_line(result.stderr)
 
 
+@pytest.mark.slow
 def test_installed_schema_is_plain_json():
     result = subprocess.run([str(CRAMPS), "schema", "answers"], capture_output=True, text=True,
                             stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
@@ -350,6 +364,7 @@ def test_the_whole_dictionary_as_a_table(kb):
     assert lipitor.split() == ["Lipitor", "brand", "atorvastatin", "statin"]
 
 
+@pytest.mark.slow
 def test_installed_medicines_lookup():
     result = subprocess.run([str(CRAMPS), "medicines", "Symbicort"], capture_output=True,
                             text=True, stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip

@@ -13,6 +13,7 @@ import typer
 from ..console.output import warn, write_stdout
 from ..errors import MissingAnswersError, UsageError
 from .regions import RegionOption, choose_region
+from .answer_flags import given, with_answer_flags
 from .common import (
     EXIT_CODES_HELP,
     Format,
@@ -39,14 +40,11 @@ EPILOG = (
     "  cramps check --answers a.json --format json | jq .triage.level\n\n"
     "  cramps check --batch intake.jsonl > assessments.jsonl\n\n" + EXIT_CODES_HELP
 )
-ANSWERS = "Answers (flags override --answers FILE)"
 
 
-def _opt(*names: str, help: str, **kwargs: Any) -> Any:
-    return typer.Option(*names, help=help, rich_help_panel=ANSWERS, **kwargs)
-
-
+@with_answer_flags
 def check(
+    ctx: typer.Context,
     answers_file: Annotated[str | None, typer.Option(
         "--answers", "-a", metavar="FILE",
         help="Answers as JSON or YAML (contract.md); - reads standard input. Nothing is asked.")
@@ -76,79 +74,24 @@ def check(
     region: RegionOption = None,
     no_input: NoInputOption = False,
     no_color: NoColorOption = False,
-    age: Annotated[str | None, _opt("--age", help="Age in years (1-120).", metavar="N")] = None,
-    sex: Annotated[str | None, _opt(
-        "--sex", help="female, male, other or unspecified.", metavar="SEX")] = None,
-    pregnant: Annotated[bool | None, _opt(
-        "--pregnant/--not-pregnant", help="Pregnant now.", show_default=False)] = None,
-    trimester: Annotated[str | None, _opt(
-        "--trimester", help="Pregnancy trimester: 1, 2 or 3.", metavar="N")] = None,
-    gave_birth_recently: Annotated[bool | None, _opt(
-        "--gave-birth-recently/--no-gave-birth-recently", show_default=False,
-        help="Gave birth in the last 6 weeks.")] = None,
-    medication: Annotated[list[str] | None, _opt(
-        "--medication", "-m", metavar="NAME",
-        help="A medicine taken, as on the box ('Lipitor 40 mg'); repeat for each.")] = None,
-    new_medicine: Annotated[bool | None, _opt(
-        "--new-medicine/--no-new-medicine", show_default=False,
-        help="Started or changed a medicine in the last 3 months, before the cramps began.")
-    ] = None,
-    activity: Annotated[str | None, _opt(
-        "--activity", metavar="LEVEL",
-        help="A typical week: sedentary, light, moderate or vigorous.")] = None,
-    strenuous_exercise: Annotated[bool | None, _opt(
-        "--strenuous-exercise/--no-strenuous-exercise", show_default=False,
-        help="A hard or unusually long workout in the last 48 hours.")] = None,
-    heavy_sweating: Annotated[bool | None, _opt(
-        "--heavy-sweating/--no-heavy-sweating", show_default=False,
-        help="Lost a lot of sweat recently (heat, sport, work).")] = None,
-    plain_water: Annotated[bool | None, _opt(
-        "--plain-water/--no-plain-water", show_default=False,
-        help="Drank a lot of plain water without salt or electrolytes.")] = None,
-    diarrhoea_or_vomiting: Annotated[bool | None, _opt(
-        "--diarrhoea-or-vomiting/--no-diarrhoea-or-vomiting", show_default=False,
-        help="Diarrhoea or vomiting, recent or ongoing.")] = None,
-    standing_hours: Annotated[str | None, _opt(
-        "--standing-hours", metavar="HOURS", help="Hours on the feet on a typical day (0-24).")
-    ] = None,
-    footwear: Annotated[list[str] | None, _opt(
-        "--footwear", metavar="KIND",
-        help="high_heels, tight_shoes, no_arch_support or supportive; repeatable.")] = None,
-    alcohol_units: Annotated[str | None, _opt(
-        "--alcohol-units", metavar="UNITS",
-        help="UK units of alcohol a week (one unit = 10 ml of pure alcohol).")] = None,
-    smoker: Annotated[bool | None, _opt(
-        "--smoker/--non-smoker", show_default=False, help="Smokes.")] = None,
-    condition: Annotated[list[str] | None, _opt(
-        "--condition", metavar="ID",
-        help="A diagnosed condition (diabetes, kidney_disease, ...); repeatable; none for none.")
-    ] = None,
-    symptom: Annotated[list[str] | None, _opt(
-        "--symptom", metavar="ID",
-        help="A symptom now or with the cramps (one_leg_swollen, ...); repeatable.")] = None,
-    cramps_per_week: Annotated[str | None, _opt(
-        "--cramps-per-week", metavar="N", help="Nights with cramps in a typical week (0-7).")
-    ] = None,
-    cramp_minutes: Annotated[str | None, _opt(
-        "--cramp-minutes", metavar="MINUTES", help="How long a typical cramp lasts.")] = None,
+    **answer_flags: Any,
 ) -> None:
-    flags = {
-        "age": age, "sex": sex, "pregnant": pregnant, "pregnancy_trimester": trimester,
-        "gave_birth_recently": gave_birth_recently,
-        "medications": medication, "started_new_medicine_recently": new_medicine,
-        "activity_level": activity, "recent_strenuous_exercise": strenuous_exercise,
-        "heavy_sweating": heavy_sweating, "large_plain_water_intake": plain_water,
-        "diarrhoea_or_vomiting": diarrhoea_or_vomiting, "standing_hours": standing_hours,
-        "footwear": footwear, "alcohol_units_per_week": alcohol_units, "smoker": smoker,
-        "conditions": condition, "symptoms": symptom, "cramps_per_week": cramps_per_week,
-        "cramp_minutes": cramp_minutes,
-    }  # fmt: skip
-    given_flags = {k: v for k, v in flags.items() if v is not None and v != []}
+    given_flags = given(answer_flags)
     kb = load_knowledge(rules)
     if batch is not None:
-        if answers_file is not None or given_flags or output_format not in (None, Format.json):
+        # Batch output is always JSON Lines: CRAMPS_FORMAT (set for a person's runs) does not
+        # apply, only a --format typed on this command line is checked.
+        typed_format = _typed(ctx, "output_format") and output_format is not Format.json
+        if answers_file is not None or given_flags or typed_format:
             raise UsageError("--batch reads every answer from its file and writes JSON Lines; "
                              "it takes no --answers, question flags or other --format")  # fmt: skip
+        options = (("--save", save), ("--save-answers", save_answers), ("--from-diary", from_diary))
+        unsaved = [flag for flag, used in options if used]
+        if unsaved:
+            raise UsageError(
+                f"--batch cannot be combined with {', '.join(unsaved)}: a batch neither reads "
+                "nor writes the diary or an answers file"
+            )
         from ..frontends.batch import run_batch
 
         raise typer.Exit(run_batch(kb, batch, choose_region(kb, region)))
@@ -158,9 +101,7 @@ def check(
 
     raw, name = gather(kb, answers_file, given_flags)
     if from_diary:
-        from ..diary.stats import fill_from_diary
-
-        raw = fill_from_diary(raw)
+        raw = _fill_from_diary(raw)
     prompter = None
     style = prompt_style(no_input) if answers_file is None else None
     if style is not None:
@@ -179,18 +120,42 @@ def check(
 
     doc = assess(kb, answers, choose_region(kb, region))
     if save:
+        from ..console.output import say
         from ..diary.store import save_assessment
 
         save_assessment(doc)
+        say("Saved the assessment in the diary; cramps report shows it.")
     show(doc, output_format or Format.text, no_color, kb, full=full, plain=plain,
          no_pager=no_pager)
     if prompter is not None and not save:
         from ..frontends.interview import offer_to_save
 
         if offer_to_save(prompter, doc):
+            from ..console.output import say
             from ..diary.store import save_assessment
 
             save_assessment(doc)
+            say("Saved the assessment in the diary; cramps report shows it.")
+
+
+def _fill_from_diary(raw: dict[str, Any]) -> dict[str, Any]:
+    """--from-diary, with a note on standard error of what was filled (stdout is the result)."""
+    from ..console.output import say
+    from ..diary.stats import fill_from_diary
+
+    result = fill_from_diary(raw)
+    if result.diary_empty:
+        warn("the diary has no entries in the last four weeks; nothing filled from it")
+    elif result.filled:
+        filled = ", ".join(f"{key} {value}" for key, value in result.filled.items())
+        say(f"From the diary's last four weeks: {filled}")
+    return result.answers
+
+
+def _typed(ctx: typer.Context, parameter: str) -> bool:
+    """Whether a parameter was given on the command line (not by default or environment)."""
+    source = ctx.get_parameter_source(parameter)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def _require(kb: "KnowledgeBase", answers: "Answers", answers_file: str | None) -> None:

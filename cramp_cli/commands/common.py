@@ -13,6 +13,7 @@ import typer
 from ..errors import UsageError
 
 if TYPE_CHECKING:
+    from ..engine.model import KnowledgeBase
     from ..frontends.prompts import Prompter
 
 T = TypeVar("T")
@@ -53,11 +54,21 @@ FormatOption = Annotated[
 ]  # fmt: skip
 
 
-def load_knowledge(rules: str | None):  # type: ignore[no-untyped-def]
-    """The knowledge base for a command (imported here to keep --help fast)."""
-    from ..knowledge.loader import load
+def load_knowledge(rules: str | None) -> "KnowledgeBase":
+    """The knowledge base for a command (imported here to keep --help fast).
 
-    return load(rules)
+    A file whose question flags differ from the program's table is refused (exit 3): the
+    flags belong to the command line, not to the rules file (see answer_flags.py).
+    """
+    from ..errors import RulesError
+    from ..knowledge.loader import display_name, load
+    from .answer_flags import flag_problems
+
+    kb = load(rules)
+    problems = flag_problems(kb, display_name(rules))
+    if problems:
+        raise RulesError(problems)
+    return kb
 
 
 # --- the diary commands ------------------------------------------------------------------

@@ -85,6 +85,7 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
         read_rules_bytes,
         validate_bytes,
     )
+    from .answer_flags import flag_problems
 
     given = file if file is not None else rules
     path = Path(given) if given is not None else default_rules_path()
@@ -94,6 +95,9 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
     if problems:
         raise RulesError(problems)
     kb = build(data, name, hashlib.sha256(raw).hexdigest())
+    problems = flag_problems(kb, name)
+    if problems:
+        raise RulesError(problems)
     from ..console.output import warn
     from ..knowledge.readability import hard_passages
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from .store import Entry, list_entries
 from .values import HELPED, LEGS, MUSCLES, local_now, night_of, number, week_label
@@ -132,27 +132,28 @@ def diary_answers(entries: Sequence[Entry], now: datetime | None = None) -> dict
     }
 
 
-def fill_from_diary(raw: dict[str, Any]) -> dict[str, Any]:
+class Filled(NamedTuple):
+    """What `fill_from_diary` did, for the command to tell the person."""
+
+    answers: dict[str, Any]  # the answers with what the diary gave added
+    filled: dict[str, Any]  # what came from the diary (empty when nothing did)
+    diary_empty: bool  # wanted answers, but the diary has no entries in the window
+
+
+def fill_from_diary(raw: dict[str, Any]) -> Filled:
     """`cramps check --from-diary`: add cramps_per_week and cramp_minutes when not answered.
 
-    Answers given (flags, a file) always win; a null answer counts as not given. A short
-    note on standard error says what was filled, so standard output stays the assessment.
+    Answers given (flags, a file) always win; a null answer counts as not given. Nothing is
+    printed here: the command says what was filled, on standard error.
     """
-    from ..console.output import say, warn
-
     wanted = [key for key in ("cramps_per_week", "cramp_minutes") if raw.get(key) is None]
     if not wanted:
-        return raw
+        return Filled(raw, {}, diary_empty=False)
     found = diary_answers(list_entries())
     if not found:
-        warn("the diary has no entries in the last four weeks; nothing filled from it")
-        return raw
+        return Filled(raw, {}, diary_empty=True)
     filled = {key: found[key] for key in wanted}
-    say(
-        "From the diary's last four weeks: "
-        + ", ".join(f"{key} {value}" for key, value in filled.items())
-    )
-    return {**raw, **filled}
+    return Filled({**raw, **filled}, filled, diary_empty=False)
 
 
 def in_window(entries: Sequence[Entry], stats: Mapping[str, Any]) -> list[Entry]:

@@ -401,17 +401,18 @@ def forget_all() -> list[Path]:
 # --------------------------------------------------------------------------- assessments
 
 
-def save_assessment(doc: dict[str, Any]) -> None:
-    """Store an assessment from `cramps check --save` with the time, for `cramps report`."""
-    from ..console.output import say
+def save_assessment(doc: dict[str, Any]) -> int:
+    """Store an assessment from `cramps check --save` with the time, for `cramps report`.
 
+    Returns its row id; the command tells the person (the diary never prints).
+    """
     with connect(create=True) as conn:
         assert conn is not None
-        conn.execute(
+        cursor = conn.execute(
             "INSERT INTO assessments (saved_at, document) VALUES (?, ?)",
             (local_now().isoformat(), json.dumps(doc, ensure_ascii=False)),
         )
-    say("Saved the assessment in the diary; cramps report shows it.")
+    return cursor.lastrowid or 0
 
 
 def latest_assessment() -> SavedAssessment | None:

@@ -12,8 +12,9 @@ answers and knowledge base always give the same document, key for key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from .. import __version__
 from ..contract import (
@@ -61,13 +62,95 @@ def _drugs(rule: Rule, answers: Answers) -> list[dict[str, str]]:
     return rows
 
 
+class Finding(NamedTuple):
+    """A red flag or cause that holds, with the item it gives the document."""
+
+    rule: Rule
+    item: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the engine found for one set of answers: every rule evaluated once.
+
+    Readers that need to know what fired and why (`rules test`, `cramps why`, the interview's
+    emergency stop) read this instead of running rule conditions again, so they cannot disagree
+    with the engine. `to_document()` is the contract's JSON document (sections 2 and 5).
+    """
+
+    kb_version: str
+    kb_sha256: str
+    answers: dict[str, Any]
+    medications: list[dict[str, Any]]
+    level: str
+    summary: str
+    because: list[str]
+    red_flags: tuple[Finding, ...]  # shown, most serious first
+    causes: tuple[Finding, ...]  # most likely first
+    advice: tuple[Rule, ...]  # advice rules whose condition holds
+    # The three-valued value of every rule's condition (the fallback cause has none).
+    values: Mapping[str, bool | None]
+    # A red flag whose condition holds but stands down -> the flags that report its sign.
+    stood_down: Mapping[str, tuple[str, ...]]
+    self_care: list[dict[str, Any]]
+    cautions: list[dict[str, Any]]
+    see_doctor: list[dict[str, Any]]
+    tests_to_discuss: list[str]
+    unanswered: list[str]
+    disclaimer: str
+
+    def fired(self, kind: str) -> list[str]:
+        """The ids a person sees fire, of one kind: cause, red_flag or advice."""
+        found = {"cause": self.causes, "red_flag": self.red_flags}
+        if kind == "advice":
+            return [rule.id for rule in self.advice]
+        return [finding.rule.id for finding in found[kind]]
+
+    def to_document(self) -> dict[str, Any]:
+        """The assessment document of the contract, key for key."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "cramps", "version": __version__},
+            "knowledge_base": {"version": self.kb_version, "sha256": self.kb_sha256},
+            "answers": self.answers,
+            "medications": self.medications,
+            "triage": {"level": self.level, "summary": self.summary, "because": self.because},
+            "red_flags": [finding.item for finding in self.red_flags],
+            "causes": [finding.item for finding in self.causes],
+            "self_care": self.self_care,
+            "cautions": self.cautions,
+            "see_doctor": self.see_doctor,
+            "tests_to_discuss": self.tests_to_discuss,
+            "unanswered": self.unanswered,
+            "disclaimer": self.disclaimer,
+        }
+
+
 def assess(kb: KnowledgeBase, answers: Answers, region: str | None = None) -> dict[str, Any]:
-    """Evaluate every rule once and assemble the contract's assessment document, in the words
-    of `region` (the knowledge base's default region when None)."""
+    """The contract's assessment document for these answers, in the words of `region` (the
+    knowledge base's default region when None)."""
+    return in_region(kb, evaluate(kb, answers).to_document(), region)
+
+
+def in_region(kb: KnowledgeBase, doc: dict[str, Any], region: str | None) -> dict[str, Any]:
+    """The document in the region's words, or as written when the file defines no regions."""
+    if not kb.regions or kb.default_region is None:
+        return doc
+    code = region or kb.default_region
+    if code not in kb.regions:
+        from ..errors import UsageError
+
+        raise UsageError(f"no region '{code}'; choose one of {', '.join(sorted(kb.regions))}")
+    return localise(doc, kb.regions[code])
+
+
+def evaluate(kb: KnowledgeBase, answers: Answers) -> Assessment:
+    """Evaluate every rule once and assemble the assessment."""
     red_flags: list[tuple[Rule, dict[str, Any]]] = []
     held: list[tuple[Rule, list[tuple[str, Any]]]] = []
     causes_held: list[tuple[Rule, list[tuple[str, Any]]]] = []
     advice: list[Rule] = []
+    values: dict[str, bool | None] = {}
     fallback: Rule | None = None
     for rule in kb.rules:
         if rule.fallback:
@@ -75,6 +158,7 @@ def assess(kb: KnowledgeBase, answers: Answers, region: str | None = None) -> di
             continue
         assert rule.check is not None
         value, evidence = rule.check(answers)
+        values[rule.id] = value
         if value is not True:
             continue
         if rule.kind == "red_flag":
@@ -84,12 +168,15 @@ def assess(kb: KnowledgeBase, answers: Answers, region: str | None = None) -> di
         else:
             advice.append(rule)
     held_ids = {rule.id for rule, _ in held}
-    for rule, evidence in held:
-        if held_ids.intersection(rule.unless_flags):
+    stood_down: dict[str, tuple[str, ...]] = {}
+    for rule, support in held:
+        standing = tuple(flag for flag in rule.unless_flags if flag in held_ids)
+        if standing:
+            stood_down[rule.id] = standing
             continue  # the named flag already reports this sign
         red_flags.append((rule, {
             "id": rule.id, "title": rule.title, "advice": rule.advice,
-            "triage": _red_flag_level(rule, answers), "because": _because(evidence),
+            "triage": _red_flag_level(rule, answers), "because": _because(support),
             "references": kb.citations[rule.id],
         }))  # fmt: skip
     red_flags.sort(key=lambda pair: _RANK[pair[1]["triage"]])
@@ -134,37 +221,28 @@ def assess(kb: KnowledgeBase, answers: Answers, region: str | None = None) -> di
     see_doctor = [i for r in contributing for i in r.see_doctor]
     see_doctor += kb.general.get("see_doctor", ())
     cautions = [i for r in contributing for i in r.cautions] + list(kb.general.get("cautions", ()))
-    doc = {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "cramps", "version": __version__},
-        "knowledge_base": {"version": kb.version, "sha256": kb.sha256},
-        "answers": answers.values,
-        "medications": [m.to_json() for m in answers.medicines],
-        "triage": {"level": level, "summary": _summary(kb, level, red_flags),
-                   "because": because},  # fmt: skip
-        "red_flags": [item for _, item in red_flags],
-        "causes": [item for _, item in causes],
-        "self_care": self_care,
-        "cautions": _items(kb, "cautions", cautions, answers, reassure),
-        "see_doctor": _items(kb, "see_doctor", children, answers, reassure) + net_items
+    return Assessment(
+        kb_version=kb.version,
+        kb_sha256=kb.sha256,
+        answers=answers.values,
+        medications=[m.to_json() for m in answers.medicines],
+        level=level,
+        summary=_summary(kb, level, red_flags),
+        because=because,
+        red_flags=tuple(Finding(rule, item) for rule, item in red_flags),
+        causes=tuple(Finding(rule, item) for rule, item in causes),
+        advice=tuple(advice),
+        values=values,
+        stood_down=stood_down,
+        self_care=self_care,
+        cautions=_items(kb, "cautions", cautions, answers, reassure),
+        see_doctor=_items(kb, "see_doctor", children, answers, reassure)
+        + net_items
         + _items(kb, "see_doctor", see_doctor, answers, reassure),
-        "tests_to_discuss": _unique(t for r in contributing for t in r.tests),
-        "unanswered": unanswered(answers, kb),
-        "disclaimer": kb.disclaimer,
-    }
-    return _in_region(kb, doc, region)
-
-
-def _in_region(kb: KnowledgeBase, doc: dict[str, Any], region: str | None) -> dict[str, Any]:
-    """The document in the region's words, or as written when the file defines no regions."""
-    if not kb.regions or kb.default_region is None:
-        return doc
-    code = region or kb.default_region
-    if code not in kb.regions:
-        from ..errors import UsageError
-
-        raise UsageError(f"no region '{code}'; choose one of {', '.join(sorted(kb.regions))}")
-    return localise(doc, kb.regions[code])
+        tests_to_discuss=_unique(t for r in contributing for t in r.tests),
+        unanswered=unanswered(answers, kb),
+        disclaimer=kb.disclaimer,
+    )
 
 
 def _warning_signs(kb: KnowledgeBase, answers: Answers) -> tuple[str, list[str]] | None:

@@ -34,22 +34,36 @@ OPS_FOR_TYPE = {
 }
 
 
+# The protocols are read-only (properties), so NamedTuples and slotted classes satisfy them.
+
+
 class MedicineFact(Protocol):
-    input: str
-    classes: tuple[str, ...]
+    @property
+    def input(self) -> str: ...
+
+    @property
+    def classes(self) -> tuple[str, ...]: ...
 
 
 class Facts(Protocol):
     """What a condition reads: canonical answers and the recognised medicines."""
 
-    answers: Mapping[str, Any]
-    medicines: Sequence[MedicineFact]
+    @property
+    def answers(self) -> Mapping[str, Any]: ...
+
+    @property
+    def medicines(self) -> Sequence[MedicineFact]: ...
 
 
 class QuestionInfo(Protocol):
-    id: str
-    type: str
-    choice_values: tuple[Any, ...]
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def choice_values(self) -> tuple[Any, ...]: ...
 
 
 class ConditionProblem(Exception):

@@ -225,7 +225,7 @@ class QuestionaryPrompter:
                                       checked=any(same_value(value, c) for c in checked))
                    for i, (title, value) in enumerate(choices)]  # fmt: skip
 
-        def check(picked: list[int]) -> bool | str:
+        def check(picked: list[Any]) -> bool | str:  # indices into values
             return True if validate is None else validate([values[i] for i in picked])
 
         question = questionary.checkbox(message, choices=options, validate=check,

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from ..engine.answers import Answers
+    from ..engine.assess import Assessment
     from ..engine.model import KnowledgeBase, Rule
 
 FIRES = "fires"
@@ -48,18 +48,9 @@ def cases_of(rule: Rule) -> Iterator[tuple[str, int, Mapping[str, Any]]]:
         yield QUIET, number, case
 
 
-def _fired(kb: KnowledgeBase, doc: Mapping[str, Any], answers: Answers) -> dict[str, list[str]]:
+def _fired(assessment: Assessment) -> dict[str, list[str]]:
     """What the assessment found, by kind: what a person would see fire."""
-    advice = [
-        r.id
-        for r in kb.rules
-        if r.kind == "advice" and r.check is not None and r.check(answers)[0] is True
-    ]
-    return {
-        "cause": [c["id"] for c in doc["causes"]],
-        "red_flag": [f["id"] for f in doc["red_flags"]],
-        "advice": advice,
-    }  # fmt: skip
+    return {kind: assessment.fired(kind) for kind in ("cause", "red_flag", "advice")}
 
 
 def _what_fired(fired: Mapping[str, list[str]], rule: Rule) -> str:
@@ -74,7 +65,7 @@ def run_case(
 ) -> CaseResult:
     """Assess one case as `cramps check` would and judge it against its expectation."""
     from ..engine.answers import normalise
-    from ..engine.assess import assess
+    from ..engine.assess import evaluate
     from ..errors import AnswersError
     from .safety import check_assessment
 
@@ -85,15 +76,16 @@ def run_case(
         answers = normalise(case, kb)
     except AnswersError as error:
         return result(f"the case is not a valid answers document: {error}")
-    doc = assess(kb, answers)
-    fired = _fired(kb, doc, answers)
+    assessment = evaluate(kb, answers)
+    fired = _fired(assessment)
     did_fire = rule.id in fired[rule.kind]
     problems = []
     if expectation == FIRES and not did_fire:
         problems.append(f"expected to fire; fired instead: {_what_fired(fired, rule)}")
     if expectation == QUIET and did_fire:
         problems.append(f"expected not to fire; fired: {_what_fired(fired, rule)}")
-    problems += [f"breaks a safety rule: {breach}" for breach in check_assessment(doc)]
+    breaches = check_assessment(assessment.to_document())
+    problems += [f"breaks a safety rule: {breach}" for breach in breaches]
     return result(*problems)
 
 

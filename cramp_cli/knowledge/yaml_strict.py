@@ -9,6 +9,7 @@ available, and returns dicts and lists that carry the marks of their keys and it
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -62,7 +63,7 @@ class _AliasProblem(YamlProblem):
     """An alias was used; the composer has lost where, so load_strict looks it up again."""
 
 
-class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class StrictLoader(_BaseLoader):
     """SafeLoader without aliases or duplicate keys, building MarkedDict and MarkedList."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -79,7 +80,7 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             )
         return bool(self.construct_yaml_bool(node))
 
-    def construct_marked_mapping(self, node: yaml.MappingNode) -> MarkedDict:
+    def construct_marked_mapping(self, node: yaml.MappingNode) -> Iterator[MarkedDict]:
         result = MarkedDict()
         result.start = _mark(node)
         yield result
@@ -92,7 +93,7 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             result[key] = self.construct_object(value_node, deep=True)
             result.key_marks[key] = _mark(key_node)
 
-    def construct_marked_sequence(self, node: yaml.SequenceNode) -> MarkedList:
+    def construct_marked_sequence(self, node: yaml.SequenceNode) -> Iterator[MarkedList]:
         result = MarkedList()
         result.start = _mark(node)
         yield result
@@ -105,7 +106,9 @@ StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_mar
 StrictLoader.add_constructor("tag:yaml.org,2002:seq", StrictLoader.construct_marked_sequence)
 StrictLoader.add_constructor("tag:yaml.org,2002:bool", StrictLoader.construct_strict_bool)
 # Dates and timestamps stay strings: a date object would not survive JSON.
-StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_str)
+StrictLoader.add_constructor(  # the stubs type construct_yaml_str for SafeConstructor only
+    "tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_str  # type: ignore[type-var]
+)
 
 
 def load_strict(text: str | bytes) -> Any:
@@ -134,7 +137,7 @@ def load_strict(text: str | bytes) -> Any:
 def _first_alias(text: str | bytes, problem: YamlProblem) -> tuple[int | None, int | None]:
     """Where the first alias (`*name`) stands; the anchor's place if none is found."""
     for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
             return event.start_mark.line + 1, event.start_mark.column + 1
     return problem.line, problem.column
 
