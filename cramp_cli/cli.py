@@ -139,6 +139,12 @@ def run(argv: list[str]) -> int:
         return 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else EXIT_INTERNAL
+    except OSError as error:  # a full disk or a closed stream while writing: one line, exit 1
+        from .console.output import silence_stdout
+
+        silence_stdout()
+        say(f"cramps: error: cannot write: {error.strerror or error}")
+        return EXIT_INTERNAL
     except Exception as error:
         from typer._click.exceptions import ClickException
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ..errors import CrampsError
+from ..errors import CrampsError, WriteError
 
 
 class OutputClosed(CrampsError):
@@ -28,21 +28,70 @@ def silence_stdout() -> None:
 
 
 def write_stdout(text: str) -> None:
+    """Write a result and flush it, so a failure is known before cramps says it is done.
+
+    A reader that went away (broken pipe) ends the run quietly; any other failure (a full
+    disk, a closed or unusable standard output) is WriteError, exit 1, one line, and the
+    interpreter's final flush is kept from failing a second time.
+    """
+    stream = sys.stdout
+    if stream is None:
+        raise WriteError("cannot write the results: standard output is closed")
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stream.write(text)
+        stream.flush()
     except BrokenPipeError:
         silence_stdout()
         raise OutputClosed("output closed") from None
+    except UnicodeEncodeError:
+        # PYTHONIOENCODING=ascii or a C locale: write what the terminal can show, not crash
+        try:
+            encoding = getattr(stream, "encoding", None) or "ascii"
+            stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+            stream.flush()
+        except (OSError, ValueError) as error:
+            _fail(error)
+    except (OSError, ValueError) as error:
+        _fail(error)
+
+
+def _fail(error: Exception) -> None:
+    """Stop with one line after a failed write to standard output."""
+    reason = getattr(error, "strerror", None) or str(error)
+    if isinstance(error, ValueError):
+        reason = "standard output is closed"
+    silence_stdout()
+    raise WriteError(f"cannot write the results: {reason}") from None
+
+
+def visible(text: str) -> str:
+    """Control, bidi and zero-width characters shown as escapes (`\\x1b`, `\\u202e`), so a
+    message echoing what a person or file wrote stays one honest line on any terminal."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        if ch == "\t" or (ch.isprintable() and unicodedata.category(ch) != "Cf"):
+            out.append(ch)
+        elif ord(ch) < 0x100:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+    return "".join(out)
 
 
 def say(message: str) -> None:
-    """A message for the person, on standard error."""
+    """A message for the person, on standard error: one line, nothing hidden in it."""
     try:
         if sys.stderr is not None:
-            sys.stderr.write(message + "\n")
+            line = visible(message) + "\n"
+            try:
+                sys.stderr.write(line)
+            except UnicodeEncodeError:  # PYTHONIOENCODING=ascii: escape what cannot show
+                encoding = getattr(sys.stderr, "encoding", None) or "ascii"
+                sys.stderr.write(line.encode(encoding, "backslashreplace").decode(encoding))
             sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
+    except (OSError, ValueError):
         pass
 
 
