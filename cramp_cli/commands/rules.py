@@ -77,7 +77,7 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
     import hashlib
 
     from ..engine.model import build
-    from ..errors import RulesError
+    from ..errors import Problem, RulesError
     from ..knowledge.loader import (
         default_rules_path,
         display_name,
@@ -93,6 +93,11 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
     if problems:
         raise RulesError(problems)
     kb = build(data, name, hashlib.sha256(raw).hexdigest())
+    from ..knowledge.loader import audit_cache
+
+    tampered = audit_cache(kb.sha256)
+    if tampered is not None:  # issue #14: never "valid" beside a tampered cache entry
+        raise RulesError([Problem(name, None, None, tampered)])
     write_stdout(f"{name}: valid ({len(kb.rules)} rules, {len(kb.questions)} questions, "
                  f"{len(kb.medicines)} medicine names)\n")  # fmt: skip
 

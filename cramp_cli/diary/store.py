@@ -477,4 +477,11 @@ def latest_assessment() -> SavedAssessment | None:
         ).fetchone()
     if row is None:
         return None
-    return SavedAssessment(row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
+    try:
+        document = json.loads(row[2])
+        saved_at = datetime.fromisoformat(row[1])
+    except (ValueError, TypeError, RecursionError):
+        raise _damaged(diary_path(), "a saved assessment cannot be read") from None
+    if not isinstance(document, dict):
+        raise _damaged(diary_path(), "a saved assessment is not a JSON object")
+    return SavedAssessment(row[0], saved_at, document)

@@ -41,7 +41,25 @@ def week_label(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def _sane_time_zone() -> None:
+    """A TZ whose offset Python cannot hold (TZ=UTC+24) would fail every local time: use UTC
+    for this run instead, and say so once."""
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError, OSError):
+        import os
+        import time
+
+        from ..console.output import warn
+
+        warn(f"the time zone TZ={os.environ.get('TZ', '')!r} is not valid; using UTC")
+        os.environ["TZ"] = "UTC"
+        if hasattr(time, "tzset"):
+            time.tzset()
+
+
 def local_now() -> datetime:
+    _sane_time_zone()
     return datetime.now().astimezone().replace(microsecond=0)
 
 

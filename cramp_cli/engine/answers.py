@@ -174,6 +174,7 @@ def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers
         raise AnswersError(f"{prefix}answers must be an object of question ids and answers")
     questions = kb.question_by_id
     given: dict[str, Any] = {}
+    _refuse_broken_text(raw, source)
     for key, value in raw.items():
         qid = token(key) if isinstance(key, str) else key
         if qid not in questions:
@@ -188,6 +189,22 @@ def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers
     answers = Answers(ordered, kb.medicines.match_all(ordered.get("medications", ())))
     _drop_not_applicable(answers, kb)
     return answers
+
+
+def _refuse_broken_text(raw: Mapping[str, Any], source: str | None) -> None:
+    """Text that is not valid Unicode (bytes that were not UTF-8 in an argument arrive as lone
+    surrogates) is an error here, not a crash when the answers are printed."""
+    prefix = f"{source}: " if source else ""
+    for key, value in raw.items():
+        texts = [key, *(value if isinstance(value, list) else [value])]
+        for text in texts:
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    name = key.encode("utf-8", "backslashreplace").decode("ascii", "replace") \
+                        if isinstance(key, str) else key  # fmt: skip
+                    raise AnswersError(f"{prefix}{name}: not valid UTF-8 text") from None
 
 
 def _drop_not_applicable(answers: Answers, kb: KnowledgeBase) -> None:

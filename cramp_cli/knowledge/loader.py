@@ -242,15 +242,25 @@ def _write_cache(sha256: str, data: Mapping[str, Any]) -> None:
     _write_private(folder, _cache_name(sha256), _seal(key, sha256, body))
 
 
-def cache_state(sha256: str) -> str:
-    """What the cache holds for a rules file: 'none', 'valid' or 'rejected' (for validate)."""
+def audit_cache(sha256: str) -> str | None:
+    """For `rules validate`: a message when the cache holds an entry for this file that cramps
+    would refuse (edited, planted, foreign, not private). The entry is removed when it sits in
+    this user's private folder, so the next run starts clean; None when all is well."""
     folder = _cache_dir()
     if folder is None:
-        return "none"
+        return None
     target = folder / _cache_name(sha256)
-    if not os.path.lexists(target):
-        return "none"
-    return "valid" if _read_cache(sha256) is not None else "rejected"
+    if not os.path.lexists(target) or _read_cache(sha256) is not None:
+        return None
+    removed = ""
+    if _private_folder(folder, create=False):
+        try:
+            os.unlink(target)
+            removed = "; it has been removed"
+        except OSError:
+            pass
+    return (f"the cache entry {target} for this file was not written by this cramps (edited, "
+            f"planted, or open to other users) and is never used{removed}")
 
 
 def _still_safe(kb: KnowledgeBase) -> bool:

@@ -219,6 +219,9 @@ def load_strict(text: str | bytes, *, answers: bool = False,
         raise YamlProblem(message, mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as error:
         raise YamlProblem(str(error).splitlines()[0], None, None) from None
+    except (ValueError, TypeError, OverflowError) as error:  # e.g. a 5000-digit integer
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise YamlProblem(f"a value cannot be read: {message[:120]}", None, None) from None
     finally:
         if gc_was_enabled:
             gc.enable()
