@@ -115,6 +115,9 @@ COMMANDS = {"check": _check, "rules": _rules, "why": _why, "schema": _schema,
 
 def run(argv: list[str]) -> int:
     """Run the app on argv and return the exit code of contract section 4."""
+    from .console.output import sane_columns
+
+    sane_columns()
     try:
         app = build_app(argv)
         result = app(args=argv, prog_name="cramps", standalone_mode=False)

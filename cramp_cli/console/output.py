@@ -18,6 +18,22 @@ class OutputClosed(CrampsError):
     exit_code = 0
 
 
+COLUMNS_RANGE = (20, 1000)
+
+
+def sane_columns() -> None:
+    """Drop a COLUMNS outside 20..1000 (or not a number), so the width falls back to the
+    terminal's or 80: `COLUMNS=0` printed nothing, not even an emergency, and a huge one
+    exhausted memory (issue #14)."""
+    value = os.environ.get("COLUMNS")
+    if value is None:
+        return
+    text = value.strip()
+    low, high = COLUMNS_RANGE
+    if not (text.isascii() and text.isdigit() and len(text) <= 5 and low <= int(text) <= high):
+        del os.environ["COLUMNS"]
+
+
 def silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     try:
