@@ -115,9 +115,10 @@ COMMANDS = {"check": _check, "rules": _rules, "why": _why, "schema": _schema,
 
 def run(argv: list[str]) -> int:
     """Run the app on argv and return the exit code of contract section 4."""
-    from .console.output import sane_columns
+    from .console.output import sane_columns, sane_streams
 
     sane_columns()
+    sane_streams()
     try:
         app = build_app(argv)
         result = app(args=argv, prog_name="cramps", standalone_mode=False)
@@ -153,6 +154,9 @@ def run(argv: list[str]) -> int:
 
         if isinstance(error, ClickException):
             return _usage_error(error)
+        if sys.stdout is None:  # started with standard output closed: say so, not "internal"
+            say("cramps: error: cannot write the results: standard output is closed")
+            return EXIT_INTERNAL
         if os.environ.get("CRAMPS_DEBUG"):
             import traceback
 

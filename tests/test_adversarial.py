@@ -379,9 +379,14 @@ def test_save_answers_never_writes_through_a_symlink(tmp_path):
     refused = invoke("check", "--age", "40", "--save-answers", str(link))
     assert refused.code == 2
     forced = invoke("check", "--age", "40", "--save-answers", str(link), "--force")
-    assert forced.code == 0
-    assert victim.read_text() == "keep me"
-    assert not link.is_symlink() and stat.S_IMODE(link.stat().st_mode) == 0o600
+    assert forced.code == 2 and "symbolic link" in one_error_line(forced.stderr)
+    assert victim.read_text() == "keep me" and link.is_symlink()
+
+
+def test_save_answers_never_replaces_a_device(tmp_path):
+    result = invoke("check", "--age", "40", "--save-answers", "/dev/null", "--force")
+    assert result.code == 2 and "not a regular file" in one_error_line(result.stderr)
+    assert Path("/dev/null").is_char_device()
 
 
 def test_report_out_is_private_never_follows_a_symlink_nor_overwrites(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
@@ -72,16 +73,30 @@ def write_private(path: Path, text: str, option: str, force: bool, ask: bool = T
     """Create `path` 0600 with `text`: never through a symlink, never over an existing file
     unless `force` (or the person says yes at a terminal). Health data: a report or answers.
 
-    An existing file is replaced by a fresh 0600 one (written beside it, then renamed), so
-    neither its old mode nor a symlink planted in its place carries over.
+    An existing regular file is replaced by a fresh 0600 one (written beside it, then renamed),
+    so its old mode does not carry over; a symlink, a device or a pipe is never written or
+    replaced (as root, replacing /dev/stdout or /dev/full would damage the system).
     """
+    import stat
+
     nofollow = getattr(os, "O_NOFOLLOW", 0)
-    exists = os.path.lexists(path)
-    if exists and os.path.isdir(path) and not os.path.islink(path):
+    try:
+        mode: int | None = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise UsageError(f"{option} {path}: {error.strerror or error}") from None
+    exists = mode is not None
+    if mode is not None and stat.S_ISLNK(mode):
+        raise UsageError(f"{option} {path}: is a symbolic link; cramps neither writes through "
+                         "nor replaces one (give the real path)")  # fmt: skip
+    if mode is not None and stat.S_ISDIR(mode):
         raise UsageError(f"{option} {path}: is a folder")
-    if exists and not force:
-        if not (ask and is_interactive() and _confirm_overwrite(path)):
-            raise UsageError(f"{option} {path}: the file exists; pass --force to replace it")
+    if mode is not None and not stat.S_ISREG(mode):
+        raise UsageError(f"{option} {path}: is not a regular file (a device or a pipe); "
+                         "write to a file, or leave out the option to use standard output")
+    if exists and not force and not (ask and is_interactive() and _confirm_overwrite(path)):
+        raise UsageError(f"{option} {path}: the file exists; pass --force to replace it")
     data = text.encode("utf-8")
     if not exists:
         try:
@@ -126,10 +141,8 @@ def _write_all(fd: int, data: bytes, path: Path, option: str, remove: Path) -> N
 
 
 def _unlink(path: Path) -> None:
-    try:
+    with suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _confirm_overwrite(path: Path) -> bool:

@@ -34,6 +34,20 @@ def sane_columns() -> None:
         del os.environ["COLUMNS"]
 
 
+def sane_streams() -> None:
+    """On an output that cannot encode every character (PYTHONIOENCODING=ascii, a C locale),
+    write what it cannot show as escapes (`\\xe9`) instead of failing halfway through a
+    result: a note with an accent must not cost a person their diary listing."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if stream is None or encoding in ("utf8", "utf16", "utf32"):
+            continue
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     try:

@@ -163,7 +163,8 @@ def _choose(question: Question, value: Any, fail: Any) -> Any:
             if token(str(option)) == wanted:
                 return option
         hint = did_you_mean(wanted, values)
-        raise fail(f"'{value}' is not allowed{hint}; allowed: {', '.join(map(str, values))}")
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise fail(f"'{shown}' is not allowed{hint}; allowed: {', '.join(map(str, values))}")
     raise fail(f"must be {describe_allowed(question)}, not {value!r}")
 
 

@@ -66,6 +66,8 @@ def did_you_mean(word: Any, options: Iterable[Any]) -> str:
     """' (did you mean 'x'?)' for the closest option, or '' when nothing is close."""
     import difflib
 
+    if len(str(word)) > 64:
+        return ""  # no id is that long; comparing would only cost time
     names = [str(o) for o in options]
     close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

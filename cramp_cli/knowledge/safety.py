@@ -2,7 +2,7 @@
 
 This is the one place where clinical policy lives in Python, because a rules file cannot
 police itself. `check_knowledge` runs on every file as it loads (a breach makes the file
-invalid, exit 3); `check_structure`, its cheap part, runs again on every cache hit;
+invalid, exit 3); `quick_check`, a cheap part, runs again on every cache hit;
 `check_assessment` is run by the tests and `cramps rules test` over the assessment of every
 example case.
 
@@ -18,7 +18,6 @@ emergency advice that tells the person to call.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -29,6 +28,22 @@ if TYPE_CHECKING:
     from ..engine.model import KnowledgeBase
 
 Where = tuple[Any, ...]  # a path into rules.yaml: ("self_care", 3, "text")
+
+
+class _lazy:  # noqa: N801 - reads like re.compile at the definitions
+    """A pattern compiled on first use: the cache hit imports this module for quick_check
+    alone, and should not pay for compiling every pattern here."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, *args: Any):
+        self._args = args
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
 Breach = tuple[Where, "str | None", str]
 
 # --------------------------------------------------------------------------- normalising
@@ -46,8 +61,8 @@ _CONFUSABLES = str.maketrans({
 # Digits and signs standing in for letters inside a word ("qu1n1ne", "$afe").
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l"})  # fmt: skip
-_WORD = re.compile(r"[^\W_]+")
-_LEET_WORD = re.compile(r"[\w@$!|]+")
+_WORD = _lazy(r"[^\W_]+")
+_LEET_WORD = _lazy(r"[\w@$!|]+")
 
 
 def invisible(ch: str) -> bool:
@@ -60,6 +75,8 @@ def invisible(ch: str) -> bool:
 @lru_cache(maxsize=4096)
 def normalise_text(text: str) -> str:
     """The text as a reader takes it in: what the eye reads, not how it is spelled."""
+    import html  # here, not at the top: a cache hit imports this module for quick_check only
+
     previous = None
     while previous != text:  # entities inside entities (&amp;#113;)
         previous, text = text, html.unescape(text)
@@ -143,24 +160,27 @@ def mentions_quinine(text: str, names: Iterable[str]) -> bool:
     for name in names:
         if name in together:
             return True
+    long_names = [n for n in names if len(n) >= 6]
+    initials = {n[0] for n in long_names}
     for word in words:
         if word in ("tonic", "tonics"):
             return True
-        if len(word) >= 6 and any(len(n) >= 6 and _near(word, n) for n in names):
+        if len(word) >= 5 and word[0] in initials and \
+                any(_near(word, n) for n in long_names):  # fmt: skip
             return True
     return False
 
 
-def _search(pattern: re.Pattern[str], text: str) -> bool:
+def _search(pattern: Any, text: str) -> bool:
     """A word test over the normalised text, with spelled-out words joined."""
     normal = normalise_text(text)
     return bool(pattern.search(normal) or pattern.search(" ".join(_words(normal))))
 
 
-QUININE_WARNING = re.compile(r"\brisk|\bwarn|\bdanger|\bserious|\bharm(?!less)|\bsevere"
+QUININE_WARNING = _lazy(r"\brisk|\bwarn|\bdanger|\bserious|\bharm(?!less)|\bsevere"
                              r"|\bdeath|\bdeaths\b|\bfatal")  # fmt: skip
 # A sentence that calls quinine harmless, safe or worth taking, not negated.
-REASSURING = re.compile(
+REASSURING = _lazy(
     r"\bharmless|\bsafe(ly)?\b|\bsafer\b|\brisk[ -]?free|\bno (real )?risks?\b|\bwithout risks?\b"
     r"|\bnothing to worry|\bno need to worry|\b(fine|ok|okay|good|alright|recommended)\b"
     r"|\bgentle|\bnatural remedy|\bbest (treatment|remedy)|\bworks? (well|wonders)"
@@ -168,36 +188,36 @@ REASSURING = re.compile(
 )
 # Telling to take it: an imperative, or "you can/should take".
 _VERB = r"(take|try|use|drink|have|start|buy|sip|keep taking|continue|carry on|stock up on)"
-TAKE = re.compile(rf"^(please |just |simply |do )?{_VERB}\b"
+TAKE = _lazy(rf"^(please |just |simply |do )?{_VERB}\b"
                   rf"|\b(you (should|can|could|may|might|must)|it is (fine|ok|okay|safe|good) to"
                   rf"|feel free to|go ahead and|remember to|make sure to|be sure to) {_VERB}\b")
-NSAID = re.compile(
+NSAID = _lazy(
     r"\bibuprofen|\bnaproxen|\bnsaids?\b|anti-?\s?inflammator|\bdiclofenac|\baspirin"
     r"|\bcelecoxib|\bmefenamic|\bketoprofen|\bindometacin|\bindomethacin|\bnurofen|\badvil"
     r"|\bmotrin|\baleve|\bvoltaren"
 )
-MAGNESIUM = re.compile(r"\bmagnesium|\bepsom|\bmg supplement")
-MORE_WATER = re.compile(
+MAGNESIUM = _lazy(r"\bmagnesium|\bepsom|\bmg supplement")
+MORE_WATER = _lazy(
     r"\b(plenty|lots|more|extra|large amounts?|a lot|loads|tons|litres|liters|gallons)\b"
     r"[^.;:!?]{0,20}\b(water|fluids?|liquids?|drinks?)\b"
     r"|\b(drink|drinking|hydrate|hydrating)\b[^.;:!?]{0,20}\b(plenty|lots|more|extra|a lot|loads"
     r"|as much|constantly|all day)\b",
 )
-STOP = re.compile(r"\b(stop(s|ped|ping)?|quit(s|ting)?|discontinue[sd]?|cease|drop|skip|halt"
+STOP = _lazy(r"\b(stop(s|ped|ping)?|quit(s|ting)?|discontinue[sd]?|cease|drop|skip|halt"
                   r"|come off|give up|cut out)\b")  # fmt: skip
-MEDICINE_WORD = re.compile(
+MEDICINE_WORD = _lazy(
     r"\bmedicines?\b|\bmedications?\b|\btablets?\b|\bpills?\b|\bdrugs?\b|\bstatins?\b"
     r"|\bdiuretics?\b|\binhalers?\b|\bquinine\b|\bprescri|\bdoses?\b|\btreatment"
 )
-NEGATION_OR_PRESCRIBER = re.compile(
+NEGATION_OR_PRESCRIBER = _lazy(
     r"\bnot\b|\bnever\b|n't\b|\bwithout\b|\bunless\b|\bprescriber|\bdoctor|\bpharmacist"
     r"|\bgp\b|\bmidwife|\bnurse"
 )
-NEGATION = re.compile(r"\bnot\b|\bnever\b|n't\b|\bno\b|\bnor\b|\bwithout\b|\bcannot\b"
+NEGATION = _lazy(r"\bnot\b|\bnever\b|n't\b|\bno\b|\bnor\b|\bwithout\b|\bcannot\b"
                       r"|\bunless\b|\bavoid|\binstead of\b|\btoo little\b|\btoo small\b")
-NOT_A_DIAGNOSIS = re.compile(r"\bnot a diagnosis\b")
+NOT_A_DIAGNOSIS = _lazy(r"\bnot a diagnosis\b")
 # Telling a person not to get help: "Do not call 999", "no need to see a doctor".
-DISSUADE = re.compile(
+DISSUADE = _lazy(
     r"(\bnot\b|\bnever\b|n't\b|\bno need\b|\bno reason\b|\bavoid|\bwithout\b|\bunnecessary"
     r"|\bpointless|\bwaste)[^.;:!?]{0,30}\b(call|calling|phone|ring|dial|contact|go to|see a"
     r"|seeing a|emergency|ambulance|999|112|911|111)\b"
@@ -205,8 +225,8 @@ DISSUADE = re.compile(
     r"\b(unnecessary|not needed|pointless)"
 )
 EMERGENCY_NUMBERS = ("999", "112", "911")
-CALL = re.compile(r"\b(call|phone|ring|dial)\b")
-SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+CALL = _lazy(r"\b(call|phone|ring|dial)\b")
+SENTENCE = _lazy(r"(?<=[.!?;])\s+")
 
 # Contract sections 2 and 5.2: the level of each red flag no rules file may change.
 RED_FLAG_LEVELS = {
@@ -348,6 +368,29 @@ def _tip_texts(kb: KnowledgeBase, i: int, tip: Any) -> Iterator[tuple[Where, str
 
 
 # --------------------------------------------------------------------------- the checks
+
+
+def quick_check(kb: KnowledgeBase) -> bool:
+    """A sub-millisecond second line of defence for a cache hit (the keyed hash is the first):
+    the contract levels of the red flags, the emergency numbers where emergency advice
+    stands, and no plain quinine or tonic in self-care. The full checks ran when the entry
+    was made."""
+    for rule in kb.rules:
+        wanted = RED_FLAG_LEVELS.get(rule.id)
+        if wanted is not None and (rule.kind != "red_flag" or rule.triage != wanted):
+            return False
+        levels = {rule.triage, *(tw.level for tw in rule.triage_when)}
+        if "emergency" in levels and not names_numbers(rule.advice or ""):
+            return False
+    if len({r.id for r in kb.rules if r.id in RED_FLAG_LEVELS}) != len(RED_FLAG_LEVELS):
+        return False
+    emergency = kb.triage_summaries.get("emergency", "")
+    if not (names_numbers(kb.emergency_numbers) and names_numbers(emergency)
+            and CALL.search(emergency.lower())):  # fmt: skip
+        return False
+    plain = re.compile(r"quin|tonic|qualaquin", re.IGNORECASE)
+    return not any(plain.search(f"{t.title} {t.text}") or not t.title.isprintable()
+                   or not t.text.isprintable() for t in kb.self_care.values())  # fmt: skip
 
 
 def check_structure(kb: KnowledgeBase) -> list[Breach]:
