@@ -356,6 +356,35 @@ def test_escape_codes_in_an_error_message_are_made_visible():
     assert "\x1b" not in line and "\\x1b" in line
 
 
+def test_bidi_override_characters_in_a_diary_note_are_refused():
+    result = invoke("log", "--leg", "left", "--muscle", "calf", "--minutes", "2", "--severity",
+                    "3", "--note", "ok \u202eevil", "--no-input")  # fmt: skip
+    assert result.code == 2
+    assert "bidirectional" in one_error_line(result.stderr)
+
+
+@pytest.mark.parametrize("command", [["--version"], ["rules", "list"], ["check", "--age", "40"]])
+def test_a_closed_stdout_is_one_line_for_every_command(command):
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import os, sys, runpy; os.close(1); sys.argv = ['cramps', *sys.argv[1:]]; "
+         "runpy.run_module('cramp_cli', run_name='__main__')", *command],
+        stderr=subprocess.PIPE, timeout=120)  # fmt: skip
+    assert result.returncode == 1
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "cannot write" in lines[0], lines
+
+
+def test_an_ascii_only_terminal_still_lists_a_note_with_accents(tmp_path):
+    env = {"CRAMPS_HOME": str(tmp_path / "home"), "PYTHONIOENCODING": "ascii"}
+    assert run("log", "--leg", "left", "--muscle", "calf", "--minutes", "2", "--severity", "3",
+               "--note", "caf\u00e9", "--no-input", env=env).returncode == 0  # fmt: skip
+    listed = run("history", env=env)
+    assert listed.returncode == 0
+    assert b"caf" in listed.stdout
+    no_traceback(listed.stderr.decode())
+
+
 # --------------------------------------------------------------------------- symlinks, modes
 
 
