@@ -42,6 +42,8 @@ QUININE_SPELLINGS = [
     "Sip bitter lemon before bed",
     "Take quinnine at bedtime",  # a misspelling a reader still reads as quinine
     "Take \u202equinine\u202c at bedtime",  # bidi override
+    "Take qu<b></b>inine at bedtime",  # an HTML tag Markdown would hide
+    "Drink an infusion of cinchona bark",  # quinine's natural source
 ]
 
 
@@ -92,6 +94,9 @@ def test_self_care_citing_a_source_on_tonic_water_is_caught(data):
     "Take quinine for cramps; its risks are small.",
     "You can take qu\u0456nine: it is risk-free.",
     "Quinine is fine, regulators' warnings aside.",
+    "Quinine is not dangerous for cramps.",
+    "Quinine carries minimal risk; regulators warn otherwise.",
+    "The warnings about quinine are overstated.",
 ])  # fmt: skip
 def test_a_caution_that_calls_quinine_harmless_fails(data, text):
     caution = next(c for c in data["cautions"] if c["id"] == "no_quinine")
@@ -147,7 +152,9 @@ def test_emergency_advice_must_tell_to_call(data):
 
 
 @pytest.mark.parametrize("text", ["Do not call 999.", "There is no need to call 112 for this.",
-                                  "Don't phone an ambulance.", "You never need to see a doctor."])
+                                  "Don't phone an ambulance.", "You never need to see a doctor.",
+                                  "There is no point calling 911.",
+                                  "Rest rather than calling an ambulance."])  # fmt: skip
 def test_texts_that_dissuade_from_help_fail(data, text):
     data["see_doctor"][0]["text"] += " " + text
     assert any("not to call for help" in p for p in problems(data))
@@ -157,6 +164,29 @@ def test_a_red_flag_downgraded_from_its_contract_level_fails(data):
     rule(data, "possible_pulmonary_embolism")["triage"] = "routine"
     found = problems(data)
     assert any("sets this red flag at 'emergency'" in p for p in found)
+
+
+def test_a_red_flag_that_stands_down_for_another_outside_the_contract_fails(data):
+    rule(data, "possible_pulmonary_embolism")["unless_flags"] = ["possible_dvt"]
+    assert any("stand down only for" in p for p in problems(data))
+
+
+def test_a_red_flag_lowered_by_triage_when_fails(data):
+    rule(data, "possible_pulmonary_embolism")["triage_when"] = [
+        {"level": "routine", "when": {"question": "age", "gte": 1}}]
+    assert any("may not lower this red flag" in p for p in problems(data))
+
+
+def test_a_contract_red_flag_turned_into_advice_fails(data):
+    flag = rule(data, "possible_limb_ischaemia")
+    flag.update(kind="advice", triage=None)
+    assert any("the contract makes this a red flag" in p for p in problems(data))
+
+
+def test_a_tip_that_massages_the_leg_cannot_be_safe_beside_a_red_flag(data):
+    tip = next(t for t in data["self_care"] if t["safe_with_red_flags"])
+    tip["text"] += " Massage the calf firmly."
+    assert any("not safe beside a red flag" in p for p in problems(data))
 
 
 def test_a_red_flag_that_no_longer_fires_on_its_sign_fails(data):

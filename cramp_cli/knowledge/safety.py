@@ -53,7 +53,8 @@ _CONFUSABLES = str.maketrans({
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
     "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "һ": "h",
     "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ɩ": "i", "ı": "i", "ȷ": "j", "ʏ": "y", "ʟ": "l",
-    "ɴ": "n", "ɪ": "i", "ꞯ": "q", "ǫ": "q",
+    "ɴ": "n", "ɪ": "i", "ꞯ": "q", "ǫ": "q", "п": "n", "г": "r", "ѵ": "v", "ա": "w",
+    "ꮃ": "w", "ꭵ": "v",
     "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
     "τ": "t", "υ": "u", "χ": "x", "ϲ": "c", "ϳ": "j", "ѡ": "w", "ω": "w", "µ": "u", "μ": "u",
     "ℓ": "l", "ո": "n", "ս": "u", "զ": "q", "օ": "o", "ց": "g", "ք": "p",
@@ -62,6 +63,7 @@ _CONFUSABLES = str.maketrans({
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l"})  # fmt: skip
 _WORD = _lazy(r"[^\W_]+")
+_TAG = _lazy(r"</?[a-zA-Z][^<>]{0,200}>|<!--.*?-->", re.DOTALL)  # Markdown would hide them
 _LEET_WORD = _lazy(r"[\w@$!|]+")
 
 
@@ -78,8 +80,8 @@ def normalise_text(text: str) -> str:
     import html  # here, not at the top: a cache hit imports this module for quick_check only
 
     previous = None
-    while previous != text:  # entities inside entities (&amp;#113;)
-        previous, text = text, html.unescape(text)
+    while previous != text:  # entities inside entities (&amp;#113;), tags inside words
+        previous, text = text, _TAG.sub("", html.unescape(text))
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text)
                    if not invisible(ch) and not unicodedata.combining(ch))  # fmt: skip
@@ -114,7 +116,8 @@ QUININE_CLASS = "quinine"
 # Always quinine, whatever a rules file's dictionary says (a file cannot drop them).
 BASE_QUININE_NAMES = ("quinine", "qualaquin", "quinbisul", "myoquin", "quinate", "quinoric",
                       "quinsul", "legatrin", "chinine", "chinin", "kinin", "kinine",
-                      "tonicwater", "bitterlemon", "quininewater")  # fmt: skip
+                      "tonicwater", "bitterlemon", "quininewater", "cinchona", "jesuitsbark",
+                      "peruvianbark", "quinquina")  # fmt: skip
 
 
 def _compact(name: str) -> str:
@@ -186,11 +189,22 @@ REASSURING = _lazy(
     r"|\bgentle|\bnatural remedy|\bbest (treatment|remedy)|\bworks? (well|wonders)"
     r"|\bhelps?\b|\beffective|\bbenefits? (outweigh|exceed)"
 )
+# Reassurance that is itself a negation: "not dangerous", "no real risk", "minimal risk".
+DOWNPLAY = _lazy(
+    r"\b(not|never|isn't|isnt|aren't|hardly|barely|rarely|nothing)\b( \w+){0,2} "
+    r"(dangerous|harmful|risky|serious|toxic|unsafe|a (risk|danger|problem|concern|worry))\b"
+    r"|\bno (real |serious |big |major |significant )?(danger|harm|side effects?|risks?|"
+    r"problem|concern)\b|\bnothing to (worry|fear)|\b(minimal|little|low|negligible|tiny|small"
+    r"|slight|no) risks?\b|\b(risks?|warnings?|dangers?)\b[^.;:!?]{0,30}\b(is|are|were|seem)"
+    r" (minimal|low|negligible|small|tiny|slight|overstated|exaggerated|overblown|outdated"
+    r"|unfounded|a myth)"
+    r"|\bignore (the )?(warnings?|risks?)"
+)
 # Telling to take it: an imperative, or "you can/should take".
 _VERB = r"(take|try|use|drink|have|start|buy|sip|keep taking|continue|carry on|stock up on)"
 TAKE = _lazy(rf"^(please |just |simply |do )?{_VERB}\b"
-                  rf"|\b(you (should|can|could|may|might|must)|it is (fine|ok|okay|safe|good) to"
-                  rf"|feel free to|go ahead and|remember to|make sure to|be sure to) {_VERB}\b")
+             rf"|\b(you (should|can|could|may|might|must)|it is (fine|ok|okay|safe|good) to"
+             rf"|feel free to|go ahead and|remember to|make sure to|be sure to) {_VERB}\b")
 NSAID = _lazy(
     r"\bibuprofen|\bnaproxen|\bnsaids?\b|anti-?\s?inflammator|\bdiclofenac|\baspirin"
     r"|\bcelecoxib|\bmefenamic|\bketoprofen|\bindometacin|\bindomethacin|\bnurofen|\badvil"
@@ -219,7 +233,7 @@ NOT_A_DIAGNOSIS = _lazy(r"\bnot a diagnosis\b")
 # Telling a person not to get help: "Do not call 999", "no need to see a doctor".
 DISSUADE = _lazy(
     r"(\bnot\b|\bnever\b|n't\b|\bno need\b|\bno reason\b|\bavoid|\bwithout\b|\bunnecessary"
-    r"|\bpointless|\bwaste)[^.;:!?]{0,30}\b(call|calling|phone|ring|dial|contact|go to|see a"
+    r"|\bpointless|\bwaste|\bno point\b|\bno use\b|\brather than\b|\binstead of\b)[^.;:!?]{0,30}\b(call|calling|phone|ring|dial|contact|go to|see a"
     r"|seeing a|emergency|ambulance|999|112|911|111)\b"
     r"|\b(call|calling|phone|ring|dial)\b[^.;:!?]{0,20}\b(is|are)\b[^.;:!?]{0,10}"
     r"\b(unnecessary|not needed|pointless)"
@@ -258,6 +272,21 @@ SIGN_PROBES = {
     "critical_limb_ischaemia": "foot_pain_at_rest",
 }
 LEVEL_ORDER = ("emergency", "urgent", "routine", "self_care")
+# Contract 5.2: the only red flags that stand down for another, and for which.
+ALLOWED_UNLESS = {
+    "sudden_confusion": {"possible_heatstroke"},
+    "severe_headache_or_vision": {"possible_preeclampsia"},
+    "sudden_swelling": {"possible_preeclampsia"},
+    "dark_or_little_urine": {"possible_rhabdomyolysis"},
+    "new_muscle_weakness": {"possible_rhabdomyolysis", "statin_muscle_symptoms"},
+    "unexplained_bleeding": {"quinine_bleeding"},
+}
+# What a tip shown beside a red flag must not do to a leg that may hold a clot (contract 2).
+WORKS_THE_LEG = _lazy(
+    r"\b(massag\w*|rub|rubs|rubbing|stretch\w*|knead\w*|heat (pads?|packs?|wraps?)|hot (baths?"
+    r"|water bottles?|compress\w*|packs?|showers?)|warm (baths?|compress\w*|packs?|showers?)"
+    r"|heating pads?|apply(ing)? heat|foam roll\w*|walk (it off|about|around))"
+)
 
 # Answers that must withhold a tip mentioning NSAIDs or magnesium (contract section 3).
 PREGNANCY_PROBE = {"age": 30, "sex": "female", "pregnant": True, "pregnancy_trimester": 2}
@@ -296,6 +325,8 @@ def reassures_about_quinine(text: str, names: Iterable[str]) -> bool:
         if not mentions_quinine(sentence, names):
             continue
         joined = " ".join(_words(sentence))
+        if DOWNPLAY.search(sentence) or DOWNPLAY.search(joined):
+            return True
         if NEGATION.search(joined):
             continue
         if REASSURING.search(joined) or TAKE.search(joined):
@@ -379,6 +410,11 @@ def quick_check(kb: KnowledgeBase) -> bool:
         wanted = RED_FLAG_LEVELS.get(rule.id)
         if wanted is not None and (rule.kind != "red_flag" or rule.triage != wanted):
             return False
+        if set(rule.unless_flags) - ALLOWED_UNLESS.get(rule.id, set()):
+            return False
+        if wanted is not None and any(LEVEL_ORDER.index(tw.level) > LEVEL_ORDER.index(wanted)
+                                      for tw in rule.triage_when):  # fmt: skip
+            return False
         levels = {rule.triage, *(tw.level for tw in rule.triage_when)}
         if "emergency" in levels and not names_numbers(rule.advice or ""):
             return False
@@ -414,9 +450,22 @@ def check_structure(kb: KnowledgeBase) -> list[Breach]:
     if not NOT_A_DIAGNOSIS.search(normalise_text(kb.disclaimer)):
         problems.append((("disclaimer",), None, "the disclaimer must say it is not a diagnosis"))
     for i, rule in enumerate(kb.rules):
+        wanted = RED_FLAG_LEVELS.get(rule.id)
+        if wanted is not None and rule.kind != "red_flag":
+            problems.append((("rules", i, "kind"), rule.id, "the contract makes this a red flag"))
         if rule.kind != "red_flag":
             continue
-        wanted = RED_FLAG_LEVELS.get(rule.id)
+        extra = set(rule.unless_flags) - ALLOWED_UNLESS.get(rule.id, set())
+        if extra:
+            problems.append((("rules", i, "unless_flags"), rule.id,
+                             f"the contract lets this red flag stand down only for "
+                             f"{sorted(ALLOWED_UNLESS.get(rule.id, ())) or 'none'}, not "
+                             f"{sorted(extra)}"))  # fmt: skip
+        lower = [tw.level for tw in rule.triage_when if wanted is not None
+                 and LEVEL_ORDER.index(tw.level) > LEVEL_ORDER.index(wanted)]  # fmt: skip
+        if lower:
+            problems.append((("rules", i, "triage_when"), rule.id,
+                             f"may not lower this red flag below '{wanted}' (contract)"))
         if wanted is not None and rule.triage != wanted:
             problems.append((("rules", i, "triage"), rule.id,
                              f"the contract sets this red flag at '{wanted}', not "
@@ -464,6 +513,10 @@ def check_knowledge(kb: KnowledgeBase) -> list[Breach]:
     names = quinine_names(kb)
     for i, tip in enumerate(kb.self_care.values()):
         text = f"{tip.title}. {tip.text}"
+        if tip.safe_with_red_flags and _search(WORKS_THE_LEG, text):
+            problems.append((("self_care", i, "safe_with_red_flags"), None,
+                             f"self-care '{tip.id}' massages, stretches or heats a leg, so it is "
+                             "not safe beside a red flag (a clot)"))  # fmt: skip
         field = "title" if _search(MORE_WATER, tip.title) else "text"
         if _search(MORE_WATER, text):
             problems.append((("self_care", i, field), None, f"self-care '{tip.id}' speaks "
