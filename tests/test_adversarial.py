@@ -197,6 +197,25 @@ def test_a_huge_batch_line_spoils_only_itself(tmp_path):
     assert second["triage"]["level"] == "emergency"
 
 
+def test_an_endless_batch_line_ends_the_batch_with_its_error(monkeypatch):
+    import io
+
+    from cramp_cli.frontends import batch
+
+    monkeypatch.setattr(batch, "MAX_SKIP_BYTES", 4 * 1024 * 1024)
+
+    class Zeros(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            buffer[:] = b"0" * len(buffer)
+            return len(buffer)
+
+    lines = list(batch.read_lines(io.BufferedReader(Zeros()), limit=1024))
+    assert len(lines) == 1 and "no end in sight" in str(lines[0])
+
+
 def test_an_integer_of_thousands_of_digits_is_a_clean_error():
     for args in (["--age", "9" * 5000], ["--answers", "-"]):
         result = invoke("check", *args, "--format", "json",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_LINE_BYTES = 1024 * 1024  # the same cap as an answers file
 _CHUNK = 64 * 1024
+MAX_SKIP_BYTES = 1024 * 1024 * 1024  # a line this long is no line: stop reading
 
 
 def assess_line(kb: KnowledgeBase, text: str, number: int = 0) -> dict[str, Any]:
@@ -59,10 +60,16 @@ def read_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[str |
         if not line:
             return
         if len(line) > limit and not line.endswith(b"\n"):
+            skipped = len(line)
             while True:  # skip the rest of the line without keeping it
                 rest = stream.readline(_CHUNK)
+                skipped += len(rest)
                 if not rest or rest.endswith(b"\n"):
                     break
+                if skipped > MAX_SKIP_BYTES:  # an endless line (/dev/zero): nothing follows it
+                    yield ValueError(f"the line is longer than {MAX_SKIP_BYTES} bytes and has "
+                                     "no end in sight; the batch stops here")  # fmt: skip
+                    return
             yield ValueError(f"the line is longer than {limit} bytes")
             continue
         try:

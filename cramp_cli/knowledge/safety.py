@@ -430,8 +430,8 @@ def quick_check(kb: KnowledgeBase) -> bool:
 
 
 def check_structure(kb: KnowledgeBase) -> list[Breach]:
-    """The rules no wording can dodge, and quinine kept out of self-care. Cheap enough to run
-    on every cache hit (the loader does)."""
+    """The rules no wording can dodge (numbers, calls, contract levels, each warning sign
+    probed through the engine), and quinine kept out of self-care in any spelling."""
     problems: list[Breach] = []
     names = quinine_names(kb)
     for i, tip in enumerate(kb.self_care.values()):
