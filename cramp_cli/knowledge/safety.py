@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 Where = tuple[Any, ...]  # a path into rules.yaml: ("self_care", 3, "text")
 
 
-class _lazy:  # noqa: N801 - reads like re.compile at the definitions
+class _lazy:  # lower case: it reads like re.compile where the patterns are defined
     """A pattern compiled on first use: the cache hit imports this module for quick_check
     alone, and should not pay for compiling every pattern here."""
 
@@ -228,12 +228,13 @@ NEGATION_OR_PRESCRIBER = _lazy(
     r"|\bgp\b|\bmidwife|\bnurse"
 )
 NEGATION = _lazy(r"\bnot\b|\bnever\b|n't\b|\bno\b|\bnor\b|\bwithout\b|\bcannot\b"
-                      r"|\bunless\b|\bavoid|\binstead of\b|\btoo little\b|\btoo small\b")
+                 r"|\bunless\b|\bavoid|\binstead of\b|\btoo little\b|\btoo small\b")
 NOT_A_DIAGNOSIS = _lazy(r"\bnot a diagnosis\b")
 # Telling a person not to get help: "Do not call 999", "no need to see a doctor".
 DISSUADE = _lazy(
     r"(\bnot\b|\bnever\b|n't\b|\bno need\b|\bno reason\b|\bavoid|\bwithout\b|\bunnecessary"
-    r"|\bpointless|\bwaste|\bno point\b|\bno use\b|\brather than\b|\binstead of\b)[^.;:!?]{0,30}\b(call|calling|phone|ring|dial|contact|go to|see a"
+    r"|\bpointless|\bwaste|\bno point\b|\bno use\b|\brather than\b|\binstead of\b)"
+    r"[^.;:!?]{0,30}\b(call|calling|phone|ring|dial|contact|go to|see a"
     r"|seeing a|emergency|ambulance|999|112|911|111)\b"
     r"|\b(call|calling|phone|ring|dial)\b[^.;:!?]{0,20}\b(is|are)\b[^.;:!?]{0,10}"
     r"\b(unnecessary|not needed|pointless)"
