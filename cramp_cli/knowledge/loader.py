@@ -66,8 +66,9 @@ def _cache_dir() -> Path | None:
 #    else, and the entry is a regular file owned by this user, writable by no one else;
 #  - its keyed hash (HMAC-SHA256 with a random key kept 0600 in that folder) matches, so an
 #    edited or planted entry is ignored; and
-#  - the structural safety checks (contract 3, the red-flag levels, the emergency numbers)
-#    still hold for what it builds (cheap; a second line of defence if the key leaked).
+#  - safety.quick_check still holds for what it builds (the red-flag levels, the emergency
+#    numbers, no plain quinine in self-care: well under a millisecond; a second line of
+#    defence should the key leak).
 # Anything else costs only time: the rules file is read, validated and cached afresh.
 
 _KEY_FILE = "key"
