@@ -9,10 +9,17 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:
         # Answered before Typer is imported: a tenth of the start-up of any other command.
-        from .console.output import write_stdout
+        from .console.output import OutputClosed, say, write_stdout
+        from .errors import CrampsError
         from .version import version_text
 
-        write_stdout(version_text() + "\n")
+        try:
+            write_stdout(version_text() + "\n")
+        except OutputClosed:
+            sys.exit(0)
+        except CrampsError as error:  # a full disk or a closed output: one line, exit 1
+            say(f"cramps: error: {error}")
+            sys.exit(error.exit_code)
         sys.exit(0)
     from .cli import run
 

@@ -125,6 +125,10 @@ COMMANDS = {"check": _check, "rules": _rules, "why": _why, "schema": _schema,
 
 def run(argv: list[str]) -> int:
     """Run the app on argv and return the exit code of contract section 4."""
+    from .console.output import sane_columns, sane_streams
+
+    sane_columns()
+    sane_streams()
     try:
         app = build_app(argv)
         result = app(args=argv, prog_name="cramps", standalone_mode=False)
@@ -149,9 +153,18 @@ def run(argv: list[str]) -> int:
         return 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else EXIT_INTERNAL
+    except OSError as error:  # a full disk or a closed stream while writing: one line, exit 1
+        from .console.output import silence_stdout
+
+        silence_stdout()
+        say(f"cramps: error: cannot write: {error.strerror or error}")
+        return EXIT_INTERNAL
     except typer.TyperException as error:  # Typer's usage errors (its vendored Click's)
         return _usage_error(error)
     except Exception as error:
+        if sys.stdout is None:  # started with standard output closed: say so, not "internal"
+            say("cramps: error: cannot write the results: standard output is closed")
+            return EXIT_INTERNAL
         if os.environ.get("CRAMPS_DEBUG"):
             import traceback
 

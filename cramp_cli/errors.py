@@ -34,6 +34,13 @@ class AnswersError(CrampsError):
     exit_code = EXIT_USAGE
 
 
+class WriteError(CrampsError):
+    """A result could not be written (a full disk, a closed output): exit 1, and no claim of
+    success is made."""
+
+    exit_code = EXIT_INTERNAL
+
+
 class MissingAnswersError(CrampsError):
     """Answers are missing and there is no terminal to ask them on."""
 

@@ -42,7 +42,7 @@ def test_bash_completes_commands_options_and_the_knowledge_bases_words(bash_scri
 
 
 def test_bash_completes_options_after_other_options_and_values(bash_script):
-    words = ("cramps", "check", "--age", "67", "--symptom", "fatigue", "--for")
+    words = ("cramps", "check", "--age", "67", "--symptom", "fatigue", "--form")
     assert _bash_complete(bash_script, *words) == ["--format"]
     assert _bash_complete(bash_script, "cramps", "check", "--format", "ma") == ["markdown"]
 

@@ -55,7 +55,10 @@ def check(
         help="JSON Lines in (- for standard input), one assessment per line out.")] = None,
     save_answers: Annotated[Path | None, typer.Option(
         "--save-answers", metavar="FILE",
-        help="Write the answers given as JSON that --answers reads back.")] = None,
+        help="Write the answers given as JSON that --answers reads back (created readable "
+             "by you only; an existing file is replaced only with --force).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Let --save-answers replace an existing file.")] = False,
     from_diary: Annotated[bool, typer.Option(
         "--from-diary",
         help="Fill cramps per week and cramp minutes from the diary's last four weeks.")
@@ -115,7 +118,7 @@ def check(
     for message in answers.warnings:
         warn(message)
     if save_answers is not None:
-        _save_answers(save_answers, answers)
+        _save_answers(save_answers, answers, force)
     from ..engine.assess import assess
 
     doc = assess(kb, answers, choose_region(kb, region))
@@ -171,14 +174,12 @@ def _require(kb: "KnowledgeBase", answers: "Answers", answers_file: str | None) 
         raise MissingAnswersError(f"missing answers: {names}; {how}")
 
 
-def _save_answers(path: Path, answers: "Answers") -> None:
-    from ..errors import UsageError
+def _save_answers(path: Path, answers: "Answers", force: bool) -> None:
+    """Health data: 0600, never through a symlink, never over a file without --force."""
+    from ..console.files import write_private
 
-    try:
-        path.write_text(json.dumps(answers.values, indent=2, ensure_ascii=False) + "\n",
-                        encoding="utf-8")  # fmt: skip
-    except OSError as error:
-        raise UsageError(f"--save-answers {path}: {error.strerror or error}") from None
+    text = json.dumps(answers.values, indent=2, ensure_ascii=False) + "\n"
+    write_private(path, text, "--save-answers", force)
 
 
 def show(doc: dict[str, Any], output_format: Format, no_color: bool, kb: "KnowledgeBase",

@@ -18,7 +18,7 @@ HELP = (
     "entries.\n\n"
     "Markdown on standard output, or --out FILE: FILE.md for Markdown, FILE.html for one "
     "standalone page that prints on one or two sheets. The file is created readable by you "
-    "only."
+    "only, and an existing file is replaced only with --force."
 )
 EPILOG = (
     "Examples:\n\n"
@@ -42,6 +42,8 @@ def report(
         ),
     ] = None,
     weeks: WeeksOption = "8",
+    force: Annotated[bool, typer.Option(
+        "--force", help="Let --out replace an existing file.")] = False,
     rules: RulesOption = None,
 ) -> None:
     """Write a report for a doctor."""
@@ -67,7 +69,7 @@ def report(
 
         write_stdout(text)
     else:
-        _write_private(out, text)
+        _write_private(out, text, force)
 
 
 def _parse_weeks(text: str) -> int:
@@ -109,16 +111,12 @@ def _test_labels() -> dict[str, str] | None:
         return None
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write the report 0600 when creating it (it holds health data); say where it went."""
-    import os
-
+def _write_private(path: Path, text: str, force: bool) -> None:
+    """Create the report 0600 (it holds health data), never through a symlink and never over
+    an existing file without --force (or a yes at a terminal); say where it went only once
+    it is safely written."""
+    from ..console.files import write_private
     from ..console.output import say
 
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-    except OSError as error:
-        raise UsageError(f"--out {path}: {error.strerror or error}") from None
+    write_private(path, text, "--out", force)
     say(f"Wrote the report to {path}.")

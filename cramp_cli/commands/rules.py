@@ -78,7 +78,7 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
     import hashlib
 
     from ..engine.model import build
-    from ..errors import RulesError
+    from ..errors import Problem, RulesError
     from ..knowledge.loader import (
         default_rules_path,
         display_name,
@@ -95,6 +95,11 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
     if problems:
         raise RulesError(problems)
     kb = build(data, name, hashlib.sha256(raw).hexdigest())
+    from ..knowledge.loader import audit_cache
+
+    tampered = audit_cache(kb.sha256)
+    if tampered is not None:  # issue #14: never "valid" beside a tampered cache entry
+        raise RulesError([Problem(name, None, None, tampered)])
     problems = flag_problems(kb, name)
     if problems:
         raise RulesError(problems)

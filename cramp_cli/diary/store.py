@@ -145,6 +145,9 @@ def _sqlite_error(path: Path, error: sqlite3.Error) -> DiaryError:
             f"the diary {path} is busy: another program held it for "
             f"{BUSY_TIMEOUT_MS // 1000} seconds; try again"
         )
+    if "full" in text:
+        return DiaryError(f"cannot write the diary {path}: the disk is full; nothing was "
+                          "saved (free some space and try again)")  # fmt: skip
     if "readonly" in text or "unable to open" in text or "disk I/O" in text:
         return DiaryError(f"cannot use the diary {path}: {text}")
     return _damaged(path, text)
@@ -167,10 +170,57 @@ def _make_folder(folder: Path) -> None:
         os.chmod(path, 0o700)  # exactly 0700 whatever the umask
 
 
+def _check_home(folder: Path) -> None:
+    """Refuse a diary folder another user owns or anyone may write to (issue #14).
+
+    In such a folder someone else can plant a symlink where the diary goes, or swap the file,
+    and read or alter the health data in it. The person is told how to put it right.
+    """
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise DiaryError(f"cannot use the diary folder {folder}: {error.strerror}") from None
+    import stat
+
+    if not stat.S_ISDIR(info.st_mode):
+        raise DiaryError(f"the diary folder {folder} is not a folder")
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        raise DiaryError(
+            f"the diary folder {folder} belongs to another user; cramps keeps health data "
+            "only in a folder of yours (set CRAMPS_HOME to one, e.g. ~/.local/share/cramps)"
+        )
+    if info.st_mode & 0o002:
+        raise DiaryError(
+            f"the diary folder {folder} can be written by anyone, so another user could "
+            f"reach the diary through it; make it private (chmod 700 {folder}) or set "
+            "CRAMPS_HOME to a private folder"
+        )
+
+
+def _check_file(path: Path) -> None:
+    """The diary itself: a regular file of this user, never a symlink to be followed."""
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise DiaryError(f"cannot use the diary {path}: {error.strerror}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise DiaryError(f"{path} is a symbolic link; cramps does not follow links to the "
+                         "diary. " + _move_aside(path))  # fmt: skip
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        raise DiaryError(f"the diary {path} belongs to another user; " + _move_aside(path))
+
+
 def _create_file(path: Path) -> None:
     """Create the empty diary 0600 before SQLite sees it, so it is never readable by others."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o600)
     except FileExistsError:
         return  # another cramps is creating it; _prepare waits for its transaction
     except OSError as error:
@@ -267,12 +317,16 @@ def connect(*, create: bool) -> Iterator[sqlite3.Connection | None]:
     Every SQLite failure inside the block becomes a DiaryError naming the file.
     """
     path = diary_path()
-    if not path.exists():
+    _check_home(path.parent)
+    _check_file(path)
+    if not os.path.lexists(path):
         if not create:
             yield None
             return
         _make_folder(path.parent)
+        _check_home(path.parent)
         _create_file(path)
+    _check_file(path)
     _check_header(path)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -386,7 +440,7 @@ def forget_all() -> list[Path]:
     with connect(create=False) as conn:
         if conn is None:
             return []
-    removed = []
+    removed = []  # connect() refused a symlinked diary: unlink removes only real files
     for file in diary_files():
         try:
             file.unlink()
@@ -424,4 +478,11 @@ def latest_assessment() -> SavedAssessment | None:
         ).fetchone()
     if row is None:
         return None
-    return SavedAssessment(row[0], datetime.fromisoformat(row[1]), json.loads(row[2]))
+    try:
+        document = json.loads(row[2])
+        saved_at = datetime.fromisoformat(row[1])
+    except (ValueError, TypeError, RecursionError):
+        raise _damaged(diary_path(), "a saved assessment cannot be read") from None
+    if not isinstance(document, dict):
+        raise _damaged(diary_path(), "a saved assessment is not a JSON object")
+    return SavedAssessment(row[0], saved_at, document)

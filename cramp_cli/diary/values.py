@@ -41,7 +41,25 @@ def week_label(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def _sane_time_zone() -> None:
+    """A TZ whose offset Python cannot hold (TZ=UTC+24) would fail every local time: use UTC
+    for this run instead, and say so once."""
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError, OSError):
+        import os
+        import time
+
+        from ..console.output import warn
+
+        warn(f"the time zone TZ={os.environ.get('TZ', '')!r} is not valid; using UTC")
+        os.environ["TZ"] = "UTC"
+        if hasattr(time, "tzset"):
+            time.tzset()
+
+
 def local_now() -> datetime:
+    _sane_time_zone()
     return datetime.now().astimezone().replace(microsecond=0)
 
 
@@ -138,6 +156,10 @@ def parse_weeks(text: str) -> int:
     return parse_whole(text, MIN_WEEKS, MAX_WEEKS)
 
 
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
+
+
 def parse_note(text: str | None) -> str | None:
     """One line of text: whitespace (newlines too) collapses; other control characters are
     refused, so a note can never move a terminal's cursor or colour a table."""
@@ -146,6 +168,8 @@ def parse_note(text: str | None) -> str | None:
     note = " ".join(text.split())
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in note):
         raise DiaryValueError("control characters are not allowed")
+    if any(c in _BIDI_CONTROLS for c in note):  # they reorder what a table shows (issue #14)
+        raise DiaryValueError("bidirectional control characters are not allowed")
     if len(note) > MAX_NOTE_CHARS:
         raise DiaryValueError(f"at most {MAX_NOTE_CHARS} characters, not {len(note)}")
     return note or None

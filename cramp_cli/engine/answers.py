@@ -22,6 +22,14 @@ if TYPE_CHECKING:
     from .model import KnowledgeBase, Question
 
 _SEPARATORS = re.compile(r"[\s\-_]+")
+# A person lists a handful of medicines or symptoms; a list this long is an attack on time.
+MAX_LIST_ITEMS = 200
+
+
+def _short(value: Any) -> str:
+    """A value for an error message: its repr, cut so one message stays one short line."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def token(text: str) -> str:
@@ -103,15 +111,15 @@ def normalise_value(question: Question, value: Any, source: str | None) -> Any:
     if kind in ("integer", "number"):
         is_number = isinstance(value, int | float) and not isinstance(value, bool)
         if not is_number or not math.isfinite(value):
-            raise fail(f"must be {allowed}, not {value!r}")
+            raise fail(f"must be {allowed}, not {_short(value)}")
         if kind == "integer":
             if isinstance(value, float) and not value.is_integer():
-                raise fail(f"must be {allowed}, not {value!r}")
+                raise fail(f"must be {allowed}, not {_short(value)}")
             value = int(value)
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
         if not _in_range(question, value):
-            raise fail(f"must be {allowed}, not {value!r}")
+            raise fail(f"must be {allowed}, not {_short(value)}")
         return value
     if kind == "boolean":
         if not isinstance(value, bool):
@@ -122,15 +130,19 @@ def normalise_value(question: Question, value: Any, source: str | None) -> Any:
     # list questions: a single string is taken as a list of one
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
-        raise fail(f"must be {allowed}, not {value!r}")
+        raise fail(f"must be {allowed}, not {_short(value)}")
     if kind == "medicines":
-        names = []
+        if len(items) > MAX_LIST_ITEMS:
+            raise fail(f"at most {MAX_LIST_ITEMS} items, not {len(items)}")
+        names: dict[str, None] = {}  # ordered and de-duplicated in linear time
         for item in items:
             if not isinstance(item, str):
-                raise fail(f"medicine names must be text, not {item!r}")
-            if item.strip() and item.strip() not in names:
-                names.append(item.strip())
-        return names
+                raise fail(f"medicine names must be text, not {_short(item)}")
+            if item.strip():
+                names.setdefault(item.strip())
+        return list(names)
+    if len(items) > MAX_LIST_ITEMS:
+        raise fail(f"at most {MAX_LIST_ITEMS} items, not {len(items)}")
     chosen: list[Any] = []
     for item in items:
         picked = _choose(question, item, fail)
@@ -151,7 +163,8 @@ def _choose(question: Question, value: Any, fail: Any) -> Any:
             if token(str(option)) == wanted:
                 return option
         hint = did_you_mean(wanted, values)
-        raise fail(f"'{value}' is not allowed{hint}; allowed: {', '.join(map(str, values))}")
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise fail(f"'{shown}' is not allowed{hint}; allowed: {', '.join(map(str, values))}")
     raise fail(f"must be {describe_allowed(question)}, not {value!r}")
 
 
@@ -162,12 +175,14 @@ def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers
         raise AnswersError(f"{prefix}answers must be an object of question ids and answers")
     questions = kb.question_by_id
     given: dict[str, Any] = {}
+    _refuse_broken_text(raw, source)
     for key, value in raw.items():
         qid = token(key) if isinstance(key, str) else key
         if qid not in questions:
             hint = did_you_mean(qid, questions)
             prefix = f"{source}: " if source else ""
-            raise AnswersError(f"{prefix}{key}: not a question id{hint}")
+            shown = key if not isinstance(key, str) or len(key) <= 60 else key[:57] + "..."
+            raise AnswersError(f"{prefix}{shown}: not a question id{hint}")
         if value is None:
             continue  # "don't know" is the same as not answered
         given[qid] = normalise_value(questions[qid], value, source)
@@ -175,6 +190,22 @@ def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers
     answers = Answers(ordered, kb.medicines.match_all(ordered.get("medications", ())))
     _drop_not_applicable(answers, kb)
     return answers
+
+
+def _refuse_broken_text(raw: Mapping[str, Any], source: str | None) -> None:
+    """Text that is not valid Unicode (bytes that were not UTF-8 in an argument arrive as lone
+    surrogates) is an error here, not a crash when the answers are printed."""
+    prefix = f"{source}: " if source else ""
+    for key, value in raw.items():
+        texts = [key, *(value if isinstance(value, list) else [value])]
+        for text in texts:
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    name = key.encode("utf-8", "backslashreplace").decode("ascii", "replace") \
+                        if isinstance(key, str) else key  # fmt: skip
+                    raise AnswersError(f"{prefix}{name}: not valid UTF-8 text") from None
 
 
 def _drop_not_applicable(answers: Answers, kb: KnowledgeBase) -> None:

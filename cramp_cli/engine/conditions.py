@@ -80,6 +80,8 @@ def did_you_mean(word: Any, options: Iterable[Any]) -> str:
     """' (did you mean 'x'?)' for the closest option, or '' when nothing is close."""
     import difflib
 
+    if len(str(word)) > 64:
+        return ""  # no id is that long; comparing would only cost time
     names = [str(o) for o in options]
     close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -323,13 +325,23 @@ def parse(
     return _parse(data, None, None, questions, classes)
 
 
+# all/any/not nested deeper than this is refused: no rule needs it, and evaluating, explaining
+# and describing a condition all recurse (a RecursionError is no error message).
+MAX_CONDITION_DEPTH = 16
+
+
 def _parse(
     data: Any,
     parent: Any,
     key: Any,
     questions: Mapping[str, QuestionInfo],
     classes: frozenset[str],
+    depth: int = 1,
 ) -> Condition:
+    if depth > MAX_CONDITION_DEPTH:
+        raise ConditionProblem(
+            f"conditions nest more than {MAX_CONDITION_DEPTH} levels deep", parent, key
+        )
     if not isinstance(data, dict) or not data:
         raise ConditionProblem(
             "a condition is a mapping: all, any, not, or {question: ID, OP: VALUE}", parent, key
@@ -344,10 +356,11 @@ def _parse(
         name = combinators[0]
         body = data[name]
         if name == "not":
-            return Not(_parse(body, data, name, questions, classes))
+            return Not(_parse(body, data, name, questions, classes, depth + 1))
         if not isinstance(body, list) or not body:
             raise ConditionProblem(f"'{name}' takes a non-empty list of conditions", data, name)
-        items = tuple(_parse(item, body, i, questions, classes) for i, item in enumerate(body))
+        items = tuple(_parse(item, body, i, questions, classes, depth + 1)
+                      for i, item in enumerate(body))  # fmt: skip
         return All(items) if name == "all" else Any_(items)
     return _parse_test(data, questions, classes)
 

@@ -13,9 +13,38 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, get_args, get_origin
 
 from .. import contract
-from ..engine.conditions import ConditionProblem, did_you_mean, parse
+from ..engine.conditions import ConditionProblem, parse
+from ..engine.conditions import did_you_mean as _did_you_mean
 from ..errors import AnswersError, Problem
 from .yaml_strict import YamlProblem, load_strict, mark_of
+
+# Suggestions cost a fuzzy comparison with every option: a file with thousands of unknown
+# names would take quadratic time. The first ones help a person; after that, none.
+MAX_HINTS = 50
+_hints_left = [MAX_HINTS]
+
+
+def did_you_mean(word: Any, options: Iterable[Any]) -> str:
+    """conditions.did_you_mean, for the first MAX_HINTS problems of a file, on short words."""
+    if _hints_left[0] <= 0 or len(str(word)) > 64:
+        return ""
+    _hints_left[0] -= 1
+    return _did_you_mean(word, options)
+
+
+def _non_finite(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Paths of infinite or NaN numbers: no bound, score or unit may be one (JSON has none)."""
+    import math
+
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            yield where
+        elif isinstance(item, dict):
+            stack.extend((v, (*where, k)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, (*where, i)) for i, v in enumerate(item))
 
 
 class _Collector:
@@ -66,11 +95,16 @@ def check_all(raw: bytes, name: str) -> tuple[dict[str, Any], list[Problem]]:
         doc = load_strict(text)
     except YamlProblem as error:
         return {}, [Problem(name, error.line, error.column, error.message)]
+    _hints_left[0] = MAX_HINTS
     out = _Collector(name, doc)
     if not isinstance(doc, dict):
         out.add((), "the file must be a mapping (format:, version:, questions:, rules: ...)")
         return {}, out.problems
     data = _check_schema(doc, out)
+    if out.problems:
+        return {}, out.problems
+    for path in sorted(_non_finite(data), key=str):
+        out.add(path, "write a finite number here (not .inf or .nan)")
     if out.problems:
         return {}, out.problems
     _check_references(data, out)

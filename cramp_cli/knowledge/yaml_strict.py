@@ -9,7 +9,8 @@ available, and returns dicts and lists that carry the marks of their keys and it
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
@@ -84,12 +85,19 @@ class StrictLoader(_BaseLoader):
         result = MarkedDict()
         result.start = _mark(node)
         yield result
+        fold = getattr(self, "fold_keys", None)
+        folded: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | float | bool) or key is None:
                 raise YamlProblem("keys must be plain words", *_mark(key_node))
             if key in result:
                 raise YamlProblem(f"duplicate key '{key}'", *_mark(key_node))
+            if fold is not None and isinstance(key, str):
+                twin = folded.setdefault(fold(key), key)
+                if twin != key:
+                    raise YamlProblem(f"duplicate key '{key}' (the same as '{twin}')",
+                                      *_mark(key_node))  # fmt: skip
             result[key] = self.construct_object(value_node, deep=True)
             result.key_marks[key] = _mark(key_node)
 
@@ -111,12 +119,96 @@ StrictLoader.add_constructor(  # the stubs type construct_yaml_str for SafeConst
 )
 
 
-def load_strict(text: str | bytes) -> Any:
-    """Parse one YAML document strictly; raise YamlProblem with a 1-based position."""
+MAX_DEPTH = 64  # nesting deeper than any rules or answers file needs; the composer recurses
+
+
+class AnswersLoader(StrictLoader):
+    """The strict loader for answers, with YAML 1.2 core-schema numbers (issue #14).
+
+    YAML 1.1, which PyYAML follows, reads `070` as octal 56 and `1:30` as sexagesimal 90: a
+    person's "70" or "1:30" silently became another number. Here an integer is decimal digits
+    (or 0o/0x), a float is the usual decimal form, and anything else stays a string (so the
+    answers check names it). Keys that differ only by case or separators are duplicates too,
+    since answers match keys that way: `symptoms` and `Symptoms` cannot both stand.
+    """
+
+    fold_keys: Callable[[Any], Any] | None = None
+
+
+_INT_12 = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT_12 = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+AnswersLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
+}
+AnswersLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT_12, list("-+0123456789"))
+AnswersLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12,
+                                    list("-+0123456789."))  # fmt: skip
+
+
+def _construct_int_12(loader: AnswersLoader, node: yaml.ScalarNode) -> int:
+    value = node.value
+    try:
+        if value[:2] in ("0o", "0x"):
+            return int(value[2:], 8 if value[1] == "o" else 16)
+        return int(value, 10)
+    except ValueError:  # over Python's 4300-digit limit
+        raise YamlProblem(f"the number {value[:20]}... is too long", *_mark(node)) from None
+
+
+def _construct_float_12(loader: AnswersLoader, node: yaml.ScalarNode) -> float:
+    value = node.value.lower()
+    if value.endswith("inf"):
+        return float("-inf") if value.startswith("-") else float("inf")
+    if value.endswith("nan"):
+        return float("nan")
+    return float(value)
+
+
+AnswersLoader.add_constructor("tag:yaml.org,2002:int", _construct_int_12)
+AnswersLoader.add_constructor("tag:yaml.org,2002:float", _construct_float_12)
+
+
+def _check_depth(text: str | bytes, limit: int) -> None:
+    """Refuse nesting deeper than `limit` from the event stream, before the recursive composer
+    (and its RecursionError, or a C stack overflow) ever sees it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limit:
+                mark = event.start_mark
+                raise YamlProblem(f"nested more than {limit} levels deep", mark.line + 1,
+                                  mark.column + 1)  # fmt: skip
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def load_strict(text: str | bytes, *, answers: bool = False,
+                fold_keys: Callable[[Any], Any] | None = None) -> Any:
+    """Parse one YAML document strictly; raise YamlProblem with a 1-based position.
+
+    `answers` uses the YAML 1.2 number rules and treats keys equal under `fold_keys` as
+    duplicates (see AnswersLoader).
+    """
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the loader allocates many small objects; collection only slows it here
     try:
-        return yaml.load(text, Loader=StrictLoader)
+        if isinstance(text, str) and text.startswith("\ufeff"):
+            text = text[1:]
+        _check_depth(text, MAX_DEPTH)
+        if not answers:
+            return yaml.load(text, Loader=StrictLoader)
+        loader = AnswersLoader(text)
+        loader.fold_keys = fold_keys
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", None, None) from None
     except _AliasProblem as problem:
         raise YamlProblem(problem.message, *_first_alias(text, problem)) from None
     except YamlProblem:
@@ -129,6 +221,9 @@ def load_strict(text: str | bytes) -> Any:
         raise YamlProblem(message, mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as error:
         raise YamlProblem(str(error).splitlines()[0], None, None) from None
+    except (ValueError, TypeError, OverflowError) as error:  # e.g. a 5000-digit integer
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise YamlProblem(f"a value cannot be read: {message[:120]}", None, None) from None
     finally:
         if gc_was_enabled:
             gc.enable()
