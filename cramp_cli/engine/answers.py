@@ -124,12 +124,14 @@ def normalise_value(question: Question, value: Any, source: str | None) -> Any:
     if not isinstance(items, list):
         raise fail(f"must be {allowed}, not {value!r}")
     if kind == "medicines":
+        # Kept exactly as typed, an empty one too, so a script can join `medications[]` back
+        # to what it sent; only an exact repeat is dropped.
         names = []
         for item in items:
             if not isinstance(item, str):
                 raise fail(f"medicine names must be text, not {item!r}")
-            if item.strip() and item.strip() not in names:
-                names.append(item.strip())
+            if item not in names:
+                names.append(item)
         return names
     chosen: list[Any] = []
     for item in items:
@@ -173,6 +175,7 @@ def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers
         given[qid] = normalise_value(questions[qid], value, source)
     ordered = {q.id: given[q.id] for q in kb.questions if q.id in given}
     answers = Answers(ordered, kb.medicines.match_all(ordered.get("medications", ())))
+    answers.warnings.extend(w for m in answers.medicines for w in m.warnings)
     _drop_not_applicable(answers, kb)
     return answers
 
