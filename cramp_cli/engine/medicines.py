@@ -35,6 +35,8 @@ _DOSE = re.compile(
 )
 # Words (letters and digits, joined by "-", "'" or "." inside) and list separators.
 _TOKEN = re.compile(r"([,;&+/()\[\]|\n\\]+)|([^\W_]+(?:[-'.][^\W_]+)*%?)")
+# A name with its dose written on: "lipitor40", "bendroflumethiazide25mg" (key form, no dots).
+_GLUED = re.compile(r"^([^\W\d_]{4,})(\d[\w%]*)$")
 # The longest dictionary name in words; longer runs are never tried, which keeps reading linear.
 _MAX_NAME_WORDS = 4
 
@@ -232,6 +234,7 @@ class MedicineDictionary:
         self.lookups = 0  # dictionary probes made, so tests can check the work is linear
         self._cache: dict[str, MedicineMatch] = {}
         self._keys: list[str] | None = None
+        self._ignore_list: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.names)
@@ -255,6 +258,8 @@ class MedicineDictionary:
         found = self.index.get(key)
         if found is None and len(key) > 3 and key.endswith("s"):
             found = self.index.get(key[:-1])  # "statins", "water tablets"
+            if found is None and key.endswith("es"):
+                found = self.index.get(key[:-2])  # "HRT patches"
         return found
 
     def _words(self, text: str) -> list[_Word]:
@@ -265,6 +270,13 @@ class MedicineDictionary:
                 continue
             raw, start = m.group(2), m.start()
             key = key_of(raw)
+            glued = _GLUED.match(key)
+            if glued and key not in self.index:
+                # "Lipitor40", "bendroflumethiazide2.5mg": the name, then its dose
+                cut = start + len(glued.group(1))
+                words.append(self._word(glued.group(1), start, cut))
+                words.append(_Word(glued.group(2), cut, m.end(), "dose"))
+                continue
             if "-" in raw and key not in self.index and not _DOSE.match(key):
                 # "apo-atorvastatin", "co-diovan": the pieces are read one by one
                 offset = start
@@ -393,6 +405,8 @@ class MedicineDictionary:
                 return
         for word in words:
             product = self._near_miss(word.key)
+            if product is None and self._set_aside_word(word.key):
+                continue
             if product is None or product.group is not None:
                 unrecognised.append(text[word.start : word.end])
             else:
@@ -401,6 +415,10 @@ class MedicineDictionary:
 
     def _result(self, text: str, words: list[_Word], parts: list[Part],
                 unrecognised: list[str], ambiguous: list[Ambiguous]) -> MedicineMatch:  # fmt: skip
+        named = {key_of(p.name) for p in parts} | {key_of(c.generic) for p in parts
+                                                      for c in p.components}  # fmt: skip
+        # "water tablet (furosemide)": the entry names which one, so nothing is left to ask
+        ambiguous = [a for a in ambiguous if not named & {key_of(c) for c in a.choices}]
         components: dict[str, Component] = {}
         for part in parts:
             for component in part.components:
@@ -419,25 +437,37 @@ class MedicineDictionary:
     # ------------------------------------------------------------------ near misses
 
     def tolerance(self, length: int) -> int:
-        """Edits allowed for a name of this many letters: none when short, then 1, then 2."""
+        """Edits allowed for a dictionary name of this many letters: none when short, then 1,
+        then 2 (what was typed must have fuzzy_min_length letters too)."""
         if length < self.fuzzy_min_length:
             return 0
         return 2 if length >= self.fuzzy_long_from else 1
 
     def _candidates(self, key: str, limit: int) -> list[tuple[str, int]]:
         """Names within tolerance of `key`, nearest first: (key, distance)."""
-        allowed = self.tolerance(len(key))
-        if allowed == 0:
+        if len(key) < self.fuzzy_min_length:
             return []
         from rapidfuzz import process  # imported only when exact matching failed
         from rapidfuzz.distance import OSA
 
         if self._keys is None:
             self._keys = list(self.index)
-        found = process.extract(key, self._keys, scorer=OSA.distance, score_cutoff=allowed,
+        found = process.extract(key, self._keys, scorer=OSA.distance,
+                                score_cutoff=self.tolerance(self.fuzzy_long_from),
                                 limit=limit)  # fmt: skip
-        return [(name, int(d)) for name, d, _ in found
-                if d <= self.tolerance(min(len(name), len(key)))]  # fmt: skip
+        return [(name, int(d)) for name, d, _ in found if d <= self.tolerance(len(name))]
+
+    def _set_aside_word(self, key: str) -> bool:
+        """A misspelt device or form word ('Elipta', 'Turbohailer'): set aside, not unknown."""
+        if len(key) < self.fuzzy_min_length:
+            return False
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if self._ignore_list is None:
+            self._ignore_list = [w for w in self.ignore_words if len(w) >= self.fuzzy_min_length]
+        return process.extractOne(key, self._ignore_list, scorer=OSA.distance,
+                                  score_cutoff=1) is not None  # fmt: skip
 
     def _near_miss(self, key: str) -> Product | None:
         """A misspelling of one known medicine, or None when unsure.
