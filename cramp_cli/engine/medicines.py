@@ -35,6 +35,8 @@ _DOSE = re.compile(
 )
 # Words (letters and digits, joined by "-", "'" or "." inside) and list separators.
 _TOKEN = re.compile(r"([,;&+/()\[\]|\n\\]+)|([^\W_]+(?:[-'.][^\W_]+)*%?)")
+_JOINER = re.compile(r"(?<=\w)[-'.](?=\w)")
+_PUNCT = re.compile(r"[^\w%]+")
 # A name with its dose written on: "lipitor40", "bendroflumethiazide25mg" (key form, no dots).
 _GLUED = re.compile(r"^([^\W\d_]{4,})(\d[\w%]*)$")
 # The longest dictionary name in words; longer runs are never tried, which keeps reading linear.
@@ -44,10 +46,15 @@ _MAX_NAME_WORDS = 4
 def key_of(name: str) -> str:
     """The form a name is looked up by: lower case, accents folded, hyphens and dots joined,
     other punctuation a space. 'Co-Diovan' and 'CoDiovan' are one key."""
-    text = unicodedata.normalize("NFKD", name.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"(?<=\w)[-'.](?=\w)", "", text)
-    return " ".join(re.sub(r"[^\w%]+", " ", text).split())
+    if name.isascii() and name.isalpha():
+        return name.lower()  # the common case: one plain word
+    text = name.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if text.isalpha():
+        return text  # the common case: one plain word
+    return " ".join(_PUNCT.sub(" ", _JOINER.sub("", text)).split())
 
 
 def clean(text: str, ignore_words: frozenset[str] = frozenset()) -> str:
@@ -212,11 +219,14 @@ class MedicineDictionary:
     ):
         """`products`: (name, Product) rows; the first row of a key wins (checks.py makes
         sure no key is given twice)."""
-        self.index: dict[str, Product] = {}
-        self.names: list[str] = []
+        index: dict[str, Product] = {}
+        names: list[str] = []
         for name, product in products:
-            self.names.append(name)
-            self.index.setdefault(key_of(name), product)
+            names.append(name)
+            key = key_of(name)
+            if key not in index:
+                index[key] = product
+        self.index, self.names = index, names
         self.classes_of = {g.lower(): tuple(c) for g, c in (classes_of or {}).items()}
         self.ignore_words = frozenset(key_of(w) for w in ignore_words)
         self.list_words = frozenset(key_of(w) for w in list_words)
@@ -233,8 +243,9 @@ class MedicineDictionary:
         self.max_length = max_length
         self.lookups = 0  # dictionary probes made, so tests can check the work is linear
         self._cache: dict[str, MedicineMatch] = {}
-        self._keys: list[str] | None = None
+        self._keys: dict[int, list[str]] | None = None
         self._ignore_list: list[str] | None = None
+        self._by_identity: dict[tuple[str, ...], list[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.names)
@@ -415,10 +426,11 @@ class MedicineDictionary:
 
     def _result(self, text: str, words: list[_Word], parts: list[Part],
                 unrecognised: list[str], ambiguous: list[Ambiguous]) -> MedicineMatch:  # fmt: skip
-        named = {key_of(p.name) for p in parts} | {key_of(c.generic) for p in parts
-                                                      for c in p.components}  # fmt: skip
-        # "water tablet (furosemide)": the entry names which one, so nothing is left to ask
-        ambiguous = [a for a in ambiguous if not named & {key_of(c) for c in a.choices}]
+        if ambiguous and parts:
+            # "water tablet (furosemide)": the entry names which one, so nothing is left to ask
+            named = {key_of(p.name) for p in parts} | {key_of(c.generic) for p in parts
+                                                          for c in p.components}  # fmt: skip
+            ambiguous = [a for a in ambiguous if not named & {key_of(c) for c in a.choices}]
         components: dict[str, Component] = {}
         for part in parts:
             for component in part.components:
@@ -450,9 +462,12 @@ class MedicineDictionary:
         from rapidfuzz import process  # imported only when exact matching failed
         from rapidfuzz.distance import OSA
 
-        if self._keys is None:
-            self._keys = list(self.index)
-        found = process.extract(key, self._keys, scorer=OSA.distance,
+        if self._keys is None:  # by length: a name 3 letters longer is never 2 edits away
+            self._keys = {}
+            for name in self.index:
+                self._keys.setdefault(len(name), []).append(name)
+        near = [n for size in range(len(key) - 2, len(key) + 3) for n in self._keys.get(size, ())]
+        found = process.extract(key, near, scorer=OSA.distance,
                                 score_cutoff=self.tolerance(self.fuzzy_long_from),
                                 limit=limit)  # fmt: skip
         return [(name, int(d)) for name, d, _ in found if d <= self.tolerance(len(name))]
@@ -487,10 +502,21 @@ class MedicineDictionary:
         if rivals:
             from rapidfuzz.distance import OSA
 
-            for name, rival in self.index.items():
-                if rival.identity in rivals and OSA.distance(key, name) <= best + 1:
+            for name in self._names_of(rivals):
+                if OSA.distance(key, name) <= best + 1:
                     return None
         return product
+
+    def _names_of(self, identities: set[tuple[str, ...]]) -> list[str]:
+        """Every key of the look-alike medicines given (the index by medicine is built the
+        first time a look-alike is checked, not at start-up)."""
+        if self._by_identity is None:
+            self._by_identity = {}
+            wanted = {i for rivals in self.look_alikes.values() for i in rivals}
+            for name, product in self.index.items():
+                if product.identity in wanted:
+                    self._by_identity.setdefault(product.identity, []).append(name)
+        return [n for i in identities for n in self._by_identity.get(i, ())]
 
     def suggestions(self, text: str, limit: int = 3) -> list[str]:
         """Known names within the typo tolerance of what was typed, or that it begins

@@ -181,10 +181,11 @@ def build_medicines(data: Mapping[str, Any]) -> MedicineDictionary:
 
     rows: list[tuple[str, Product]] = []
     for m in data["medicines"]:
-        exact = Product(m["generic"], "exact", parts([m["generic"]]))
-        rows.append((m["generic"], exact))
-        rows += [(alias, exact._replace(name=alias)) for alias in m["aliases"]]
-        rows += [(brand, Product(brand, "brand", exact.components)) for brand in m["brands"]]
+        generic = m["generic"]
+        components = (Component(generic, classes_of[generic]),)
+        rows.append((generic, Product(generic, "exact", components)))
+        rows += [(alias, Product(alias, "exact", components)) for alias in m["aliases"]]
+        rows += [(brand, Product(brand, "brand", components)) for brand in m["brands"]]
     for combo in data["combinations"]:
         components = parts(combo["generics"])
         rows += [(name, Product(name, "brand", components))
