@@ -457,3 +457,14 @@ def test_the_dictionary_is_reviewable(kb):
                 assert items == sorted(items), line
     for cls in kb.medicine_classes.values():
         assert cls["references"], "every class names its source"
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(max_size=120))
+def test_any_text_is_read_without_error_and_echoed_exactly(kb, typed):
+    found = kb.medicines.match(typed)
+    doc = found.to_json()
+    assert doc["input"] == typed
+    assert doc["match"] in ("exact", "brand", "fuzzy", "unknown")
+    for part in found.parts:
+        assert typed[part.start : part.start + len(part.text)] == part.text

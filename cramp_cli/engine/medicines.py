@@ -275,7 +275,7 @@ class MedicineDictionary:
 
     def _words(self, text: str) -> list[_Word]:
         words: list[_Word] = []
-        for m in _TOKEN.finditer(text.lower()):
+        for m in _TOKEN.finditer(text):
             if m.group(1):
                 words.append(_Word("", m.start(), m.end(), "sep"))
                 continue
