@@ -141,6 +141,8 @@ class MedicineMatch(NamedTuple):
     unrecognised: tuple[str, ...] = ()
     ambiguous: tuple[Ambiguous, ...] = ()
     too_long: bool = False
+    # the classes of the components, worked out once: every rule on medicines reads them
+    class_ids: tuple[str, ...] | None = None
 
     @property
     def generics(self) -> tuple[str, ...]:
@@ -148,6 +150,8 @@ class MedicineMatch(NamedTuple):
 
     @property
     def classes(self) -> tuple[str, ...]:
+        if self.class_ids is not None:
+            return self.class_ids
         return _classes(self.components)
 
     @property
@@ -443,8 +447,9 @@ class MedicineDictionary:
             return MedicineMatch(text, "unknown", None, (), (), tuple(unread), tuple(ambiguous))
         kind = max((p.match for p in parts), key=_KIND_RANK.__getitem__)
         name = " + ".join(dict.fromkeys(p.name for p in parts))
-        return MedicineMatch(text, kind, name, tuple(components.values()), tuple(parts),
-                             tuple(unread), tuple(ambiguous))  # fmt: skip
+        found = tuple(components.values())
+        return MedicineMatch(text, kind, name, found, tuple(parts), tuple(unread),
+                             tuple(ambiguous), False, _classes(found))  # fmt: skip
 
     # ------------------------------------------------------------------ near misses
 
