@@ -24,7 +24,6 @@ before a near miss is considered: quinapril stays quinapril and never becomes qu
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -50,6 +49,8 @@ def key_of(name: str) -> str:
         return name.lower()  # the common case: one plain word
     text = name.lower()
     if not text.isascii():
+        import unicodedata  # only for accented or other non-ASCII names
+
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     if text.isalpha():
