@@ -112,11 +112,34 @@ class KnowledgeBaseInfo(_Doc):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the rules file")
 
 
+class MedicationPart(_Doc):
+    text: str = Field(description="the part of the input it was read from, as typed")
+    name: str = Field(description="the dictionary name it was read as")
+    match: Literal["exact", "brand", "fuzzy"]
+    generics: list[str]
+    classes: list[str]
+
+
+class AmbiguousName(_Doc):
+    text: str = Field(description="a name that could be several medicines, as typed")
+    group: str = Field(description="the group it names ('water tablets (diuretics)')")
+    choices: list[str] = Field(description="the common medicines of the group")
+
+
 class MedicationInfo(_Doc):
-    input: str = Field(description="the name as given")
+    input: str = Field(description="the name exactly as given (not trimmed; may be empty)")
     generics: list[str]
     classes: list[str] = Field(description="empty for a medicine not linked to cramps")
     match: Literal[contract.MATCH_KINDS]  # type: ignore[valid-type]
+    components: list[MedicationPart] = Field(
+        description="each recognised part of the input, with what it was read as (one for a "
+        "single name or a combination brand, one per name in a list)")
+    unrecognised: list[str] = Field(
+        description="parts of the input not recognised as a medicine, as typed; empty when "
+        "everything was understood")
+    ambiguous: list[AmbiguousName] | None = Field(
+        default=None, description="present when a name could be several medicines "
+        "('water tablet'): it is not guessed")
 
 
 class Because(_Doc):

@@ -178,7 +178,7 @@ def test_each_cause_fires_from_its_answers(kb, answers, cause):
         ({"alcohol_units_per_week": 14}, "alcohol"),
         ({"footwear": ["supportive"]}, "footwear"),
         ({"smoker": False}, "smoking"),
-        ({"medications": ["metformin", "amlodipine"]}, "medication"),
+        ({"medications": ["metformin", "lisinopril"]}, "medication"),
         ({"medications": ["quinine sulfate"]}, "medication"),
         ({"medications": ["diltiazem"]}, "medication"),
         ({"heavy_sweating": True, "large_plain_water_intake": True}, "low_potassium"),

@@ -18,7 +18,7 @@ from cramp_cli.diary import values as diary_values
 from cramp_cli.engine.answers import normalise
 from cramp_cli.engine.assess import evaluate
 from cramp_cli.engine.conditions import parse
-from cramp_cli.engine.medicines import MedicineDictionary
+from cramp_cli.engine.medicines import Component, MedicineDictionary, Product
 from cramp_cli.errors import DiaryError
 
 # --------------------------------------------------------------------------- unless_flags
@@ -124,8 +124,11 @@ def _dictionary(
 ) -> MedicineDictionary:
     """A small made-up dictionary: names far from any real medicine, so the test is the
     guard's and not the knowledge base's."""
-    generics = {g: ("made_up_class",) for _, _, members in names for g in members}
-    return MedicineDictionary(generics, names, (), fuzzy_min_length=min_length, fuzzy_min_score=80)
+    products = [
+        (name, Product(name, kind, tuple(Component(g, ("made_up_class",)) for g in members)))
+        for name, kind, members in names
+    ]
+    return MedicineDictionary(products, (), fuzzy_min_length=min_length)
 
 
 def test_a_near_miss_of_one_name_is_recognised():

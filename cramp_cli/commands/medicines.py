@@ -44,6 +44,8 @@ def _what(kb: "KnowledgeBase", name: str | None, generics: list[str]) -> str:
         return "unknown"
     if len(generics) > 1:
         return f"{name}, a combination of {' and '.join(generics)}"
+    if not generics:
+        return name
     if name.lower() in kb.medicines.classes_of:
         return f"{name}, a generic name"
     if any(name in m["brands"] for m in kb.data["medicines"]):
@@ -52,35 +54,65 @@ def _what(kb: "KnowledgeBase", name: str | None, generics: list[str]) -> str:
 
 
 def lookup(kb: "KnowledgeBase", name: str) -> dict[str, Any]:
-    """One name as `cramps check` would recognise it, with hints when it is unknown."""
+    """One name as `cramps check` would recognise it, with hints when it is unknown.
+
+    A list ("Spiriva and Serevent") is read part by part: `parts` says what each part was
+    read as and `unrecognised` what was not understood; `generics` holds every component.
+    """
     found = kb.medicines.match(name)
+    parts = [
+        {**part.to_json(), "recognised_as": _what(kb, part.name,
+                                                  [c.generic for c in part.components])}
+        for part in found.parts
+    ]  # fmt: skip
+    if len(found.parts) == 1:
+        recognised_as = parts[0]["recognised_as"]
+    else:
+        recognised_as = " + ".join(p["recognised_as"] for p in parts) or "unknown"
+    hints: list[str] = []
+    if found.ambiguous:
+        hints = list(dict.fromkeys(c for a in found.ambiguous for c in a.choices))
+    elif found.match == "unknown" and not found.too_long:
+        hints = kb.medicines.suggestions(name)
     return {
         "input": name,
         "match": found.match,
         "matched_name": found.name,
-        "recognised_as": _what(kb, found.name, list(found.generics)),
+        "recognised_as": recognised_as,
         "generics": [
             {"generic": c.generic, "classes": [_class_info(kb, cls) for cls in c.classes]}
             for c in found.components
         ],
-        "suggestions": kb.medicines.suggestions(name) if found.match == "unknown" else [],
+        "parts": parts,
+        "unrecognised": list(found.unrecognised),
+        "ambiguous": [a.to_json() for a in found.ambiguous],
+        "suggestions": hints,
     }
 
 
 def _lookup_text(found: dict[str, Any]) -> str:
+    lines = []
+    for item in found["ambiguous"]:
+        lines.append(f"{item['text']}: could be one of several {item['group']}; which one? "
+                     f"(for example {', '.join(item['choices'])})")  # fmt: skip
     if found["match"] == "unknown":
-        hints = found["suggestions"]
-        hint = f"nearest known names: {', '.join(hints)}" if hints else "no similar known name"
-        return f"{found['input']}: not recognised ({hint})\n"
-    lines = [f"{found['input']}: {found['recognised_as']} (match: {found['match']})"]
+        if not lines:
+            hints = found["suggestions"]
+            hint = f"nearest known names: {', '.join(hints)}" if hints else \
+                "no similar known name"  # fmt: skip
+            lines.append(f"{found['input']}: not recognised ({hint})")
+        return "".join(line + "\n" for line in lines)
+    head = [f"{found['input']}: {found['recognised_as']} (match: {found['match']})"]
     for component in found["generics"]:
-        lines.append(f"  {component['generic']}")
+        head.append(f"  {component['generic']}")
         if not component["classes"]:
-            lines.append("    no class linked to cramps in this knowledge base")
+            head.append("    no class linked to cramps in this knowledge base")
         for cls in component["classes"]:
             linked = "" if cls["cramp_associated"] else "; not counted as a cause of cramps"
-            lines.append(f"    {cls['id']}: {cls['label']} (evidence: {cls['evidence']}{linked})")
-    return "".join(line + "\n" for line in lines)
+            head.append(f"    {cls['id']}: {cls['label']} (evidence: {cls['evidence']}{linked})")
+    if found["unrecognised"] and not found["ambiguous"]:
+        head.append(f"  not recognised: {', '.join(found['unrecognised'])}")
+    return "".join(line + "\n" for line in head + lines)
 
 
 def dictionary(kb: "KnowledgeBase") -> list[dict[str, Any]]:
@@ -90,14 +122,22 @@ def dictionary(kb: "KnowledgeBase") -> list[dict[str, Any]]:
     for m in kb.data["medicines"]:
         names = [(m["generic"], "generic")] + [(b, "brand") for b in m["brands"]]
         names += [(a, "alias") for a in m["aliases"]]
-        rows += [(n, kind, [m["generic"]]) for n, kind in names]
+        rows += [(n, kind, [m["generic"]], None) for n, kind in names]
     for combo in kb.data["combinations"]:
         for n in [combo["name"], *combo["aliases"]]:
-            rows.append((n, "combination", list(combo["generics"])))
+            rows.append((n, "combination", list(combo["generics"]), None))
+    for lay in kb.data.get("lay_names", ()):
+        for n in [lay["name"], *lay["aliases"]]:
+            rows.append((n, "lay name", list(lay["generics"]), lay))
     result = []
-    for n, kind, generics in sorted(rows, key=lambda row: (row[0].lower(), row[1])):
+    for n, kind, generics, lay in sorted(rows, key=lambda row: (row[0].lower(), row[1])):
         classes = list(dict.fromkeys(c for g in generics for c in classes_of.get(g, [])))
-        result.append({"name": n, "kind": kind, "generics": generics, "classes": classes})
+        if lay is not None and lay["classes"]:
+            classes = list(lay["classes"])
+        row = {"name": n, "kind": kind, "generics": generics, "classes": classes}
+        if lay is not None and lay["group"]:
+            row["group"], row["choices"] = lay["group"], list(lay["choices"])
+        result.append(row)
     return result
 
 

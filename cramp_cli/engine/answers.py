@@ -134,12 +134,13 @@ def normalise_value(question: Question, value: Any, source: str | None) -> Any:
     if kind == "medicines":
         if len(items) > MAX_LIST_ITEMS:
             raise fail(f"at most {MAX_LIST_ITEMS} items, not {len(items)}")
-        names: dict[str, None] = {}  # ordered and de-duplicated in linear time
+        # Kept exactly as typed, an empty one too, so a script can join `medications[]` back
+        # to what it sent; only an exact repeat is dropped (a dict: linear time).
+        names: dict[str, None] = {}
         for item in items:
             if not isinstance(item, str):
                 raise fail(f"medicine names must be text, not {_short(item)}")
-            if item.strip():
-                names.setdefault(item.strip())
+            names.setdefault(item)
         return list(names)
     if len(items) > MAX_LIST_ITEMS:
         raise fail(f"at most {MAX_LIST_ITEMS} items, not {len(items)}")
@@ -188,6 +189,7 @@ def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers
         given[qid] = normalise_value(questions[qid], value, source)
     ordered = {q.id: given[q.id] for q in kb.questions if q.id in given}
     answers = Answers(ordered, kb.medicines.match_all(ordered.get("medications", ())))
+    answers.warnings.extend(w for m in answers.medicines for w in m.warnings)
     _drop_not_applicable(answers, kb)
     return answers
 

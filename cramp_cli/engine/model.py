@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from .conditions import Condition, Facts, Result, parse
-from .medicines import MedicineDictionary
+from .medicines import Affix, Component, MedicineDictionary, Product
 from .region import Region, build_regions
 
 # --------------------------------------------------------------------------- the model
@@ -172,23 +172,50 @@ def _classes_in(condition: Condition | None) -> frozenset[str]:
 
 
 def build_medicines(data: Mapping[str, Any]) -> MedicineDictionary:
-    generics = {m["generic"]: m["classes"] for m in data["medicines"]}
-    names: list[tuple[str, str, list[str]]] = []
+    """The medicine index from the validated data: one (name, Product) row per name.
+
+    Cheap on purpose (a dict of a few thousand keys): it runs on every start-up from the
+    cached JSON, so nothing here may compute distances or sort.
+    """
+    classes_of = {m["generic"]: tuple(m["classes"]) for m in data["medicines"]}
+
+    def parts(generics: list[str]) -> tuple[Component, ...]:
+        return tuple(Component(g, classes_of.get(g, ())) for g in generics)
+
+    rows: list[tuple[str, Product]] = []
     for m in data["medicines"]:
-        names.append((m["generic"], "exact", [m["generic"]]))
-        names += [(alias, "exact", [m["generic"]]) for alias in m["aliases"]]
-    for m in data["medicines"]:
-        names += [(brand, "brand", [m["generic"]]) for brand in m["brands"]]
+        generic = m["generic"]
+        components = (Component(generic, classes_of[generic]),)
+        rows.append((generic, Product(generic, "exact", components)))
+        rows += [(alias, Product(alias, "exact", components)) for alias in m["aliases"]]
+        rows += [(brand, Product(brand, "brand", components)) for brand in m["brands"]]
     for combo in data["combinations"]:
-        names.append((combo["name"], "brand", combo["generics"]))
-        names += [(alias, "brand", combo["generics"]) for alias in combo["aliases"]]
+        components = parts(combo["generics"])
+        rows += [(name, Product(name, "brand", components))
+                 for name in (combo["name"], *combo["aliases"])]  # fmt: skip
+    for lay in data.get("lay_names", ()):
+        if lay.get("group"):
+            product = Product(lay["name"], "exact", (), lay["group"], tuple(lay["choices"]))
+        elif lay.get("generics"):
+            product = Product(lay["name"], "exact", parts(lay["generics"]))
+        else:
+            product = Product(lay["name"], "exact",
+                              (Component(lay["name"], tuple(lay["classes"])),))  # fmt: skip
+        rows += [(name, product) for name in (lay["name"], *lay["aliases"])]
     matching = data["medicine_matching"]
+    affixes = [Affix(a["word"].lower(), a["position"], a["adds"], frozenset(a["applies_to"]))
+               for a in matching.get("affixes", ())]  # fmt: skip
     return MedicineDictionary(
-        generics,
-        names,
-        matching["ignore_words"],
-        matching["fuzzy_min_length"],
-        matching["fuzzy_min_score"],
+        rows,
+        [*matching["ignore_words"], *matching.get("makers", ())],
+        list_words=matching.get("list_words", ("and", "with")),
+        salts=matching.get("salts", ()),
+        affixes=affixes,
+        look_alikes=data.get("look_alikes", ()),
+        fuzzy_min_length=matching["fuzzy_min_length"],
+        fuzzy_long_from=matching.get("fuzzy_long_from", 10),
+        max_length=matching.get("max_length", 200),
+        classes_of=classes_of,
     )
 
 

@@ -521,25 +521,41 @@ class Interview:
         return settled
 
     def settle_medicine(self, name: str) -> str:
-        """Show what a name was recognised as; confirm a near miss, offer to retype the rest.
+        """Show what an entry was recognised as, part by part; ask which one for a lay name
+        that could be several ('Which water tablet?'); confirm each near miss; offer to
+        retype what was not recognised.
 
-        A near miss the person confirms is stored as the recognised name (so saved answers read
-        back as an exact match); an unrecognised name is kept as typed and reported as unknown.
+        A near miss the person confirms, or a choice they pick, is stored in place of what
+        they typed (so saved answers read back as an exact match); a part not recognised is
+        kept as typed and reported as unknown.
         """
+        kept_groups: set[str] = set()
         while True:
             match = self.kb.medicines.match(name)
-            if match.match in ("exact", "brand"):
+            picked = self.pick_from_groups(name, match, kept_groups)
+            if picked != name:
+                name = picked
+                continue
+            declined, confirmed = None, []
+            for part in match.parts:
+                if part.match != "fuzzy":
+                    continue
+                if self.prompter.confirm(f"Did you mean {part.name} for '{part.text}'?",
+                                         default=True):  # fmt: skip
+                    confirmed.append(part)
+                else:
+                    declined = part
+            for part in reversed(confirmed):  # from the end, so earlier positions hold
+                name = name[: part.start] + part.name + name[part.start + len(part.text) :]
+            match = self.kb.medicines.match(name)
+            unread = [u for u in match.unrecognised if u not in kept_groups]
+            if declined is None and match.parts and not unread:
                 self.prompter.say(f"  {self.recognised(match, name)}")
                 return name
-            if match.match == "fuzzy" and match.name is not None:
-                if self.prompter.confirm(f"Did you mean {match.name} for '{name}'?", default=True):
-                    self.prompter.say(f"  {self.recognised(match, match.name)}")
-                    return match.name
-                note = f"(kept as typed, it is still read as {match.name})"
+            if declined is not None:
+                note = f"(kept as typed, it is still read as {declined.name})"
             else:
-                hints = self.kb.medicines.suggestions(name)
-                near = f" (nearest known: {', '.join(hints)})" if hints else ""
-                self.prompter.say(f"  {name} -> not recognised{near}")
+                self.prompter.say(f"  {self.unread(match, name, unread)}")
                 note = "(a name you keep is listed as not recognised)"
             retyped = self.prompter.text(
                 f"Retype '{name}', or press Enter to keep it as typed:", instruction=note)
@@ -548,12 +564,43 @@ class Interview:
                 return name
             name = retyped.strip()
 
+    def pick_from_groups(self, name: str, match: MedicineMatch, kept: set[str]) -> str:
+        """'Which water tablet?' for each lay name that could be several medicines; the
+        one picked replaces it. 'Not sure' keeps it (reported as not recognised)."""
+        for item in match.ambiguous:
+            if item.text in kept:
+                continue
+            choices: list[tuple[str, Any]] = [(c, c) for c in item.choices]
+            choices.append(("Not sure: keep it as typed", None))
+            picked = self.prompter.select(
+                f"Which {item.name}? ('{item.text}' could be one of several {item.group})",
+                choices)  # fmt: skip
+            if picked is None:
+                kept.add(item.text)
+                self.prompter.say(f"  {item.text} -> not recognised (one of several "
+                                  f"{item.group}; ask your pharmacist which)")  # fmt: skip
+                continue
+            at = name.find(item.text)
+            return name[:at] + picked + name[at + len(item.text) :]
+        return name
+
     def recognised(self, match: MedicineMatch, name: str) -> str:
         """'Lipitor -> atorvastatin, a statin (cholesterol-lowering medicine)': the generic(s)
         and the class label(s) of rules.yaml, so the person can tell a wrong match at once."""
         labels = [str(self.kb.medicine_classes.get(c, {}).get("label", c)) for c in match.classes]
         what = " + ".join(match.generics)
         return f"{name} -> {what}, " + (" and ".join(labels) if labels else "recognised")
+
+    def unread(self, match: MedicineMatch, name: str, unread: list[str]) -> str:
+        """What was not recognised, with hints only within the typo tolerance (or names the
+        typed text begins), so a person is never offered unrelated medicines."""
+        hints = list(dict.fromkeys(h for text in unread
+                                   for h in self.kb.medicines.suggestions(text)))  # fmt: skip
+        near = f" (nearest known: {', '.join(hints[:3])})" if hints else ""
+        if not match.parts:
+            return f"{name} -> not recognised{near}"
+        return (f"{name} -> {' + '.join(match.generics)}; not recognised: "
+                f"{', '.join(unread)}{near}")  # fmt: skip
 
     # ----------------------------------------------------------------- alcohol
 

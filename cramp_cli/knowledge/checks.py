@@ -272,23 +272,88 @@ def _check_questions(data: dict, out: _Collector) -> None:
         if has_choices or q["choices"]:
             _duplicates(((("questions", i, "choices", j), str(c["value"]))
                          for j, c in enumerate(q["choices"])), "choice", out)  # fmt: skip
-    names: list[tuple[tuple, str]] = []
-    generics = {m["generic"].lower() for m in data["medicines"]}
+    _check_medicines(data, out)
+
+
+def _check_medicines(data: dict, out: _Collector) -> None:
+    """The medicine dictionary: known classes and generics, and no name given twice.
+
+    Names are compared as the matcher looks them up ('Co-Diovan' and 'codiovan' are one
+    name), so no name can map to two different products.
+    """
+    from ..engine.medicines import key_of
+
+    classes = data["medicine_classes"]
+    generics = {m["generic"] for m in data["medicines"]}
+    names: dict[str, tuple[tuple, str]] = {}
+
+    def name(path: tuple, text: str, product: str) -> None:
+        key = key_of(text)
+        if key in names and names[key][1] != product:
+            out.add(path, f"the medicine name '{text}' is given twice: for {names[key][1]} "
+                    f"and for {product}")  # fmt: skip
+        elif key in names:
+            out.add(path, f"duplicate medicine name '{text}' (for {product})")
+        names.setdefault(key, (path, product))
+
+    def known_class(path: tuple, cls: str) -> None:
+        if cls not in classes:
+            out.add(path, f"unknown medicine class '{cls}'{did_you_mean(cls, classes)}")
+
+    def known_generic(path: tuple, generic: str) -> None:
+        if generic not in generics:
+            out.add(path, f"unknown generic '{generic}'{did_you_mean(generic, generics)}")
+
     for i, m in enumerate(data["medicines"]):
-        names.append((("medicines", i, "generic"), m["generic"].lower()))
-        names += [(("medicines", i, "brands", j), b.lower()) for j, b in enumerate(m["brands"])]
-        names += [(("medicines", i, "aliases", j), a.lower()) for j, a in enumerate(m["aliases"])]
+        name(("medicines", i, "generic"), m["generic"], m["generic"])
+        for key in ("brands", "aliases"):
+            for j, text in enumerate(m[key]):
+                name(("medicines", i, key, j), text, m["generic"])
         for j, cls in enumerate(m["classes"]):
-            if cls not in data["medicine_classes"]:
-                hint = did_you_mean(cls, data["medicine_classes"])
-                out.add(("medicines", i, "classes", j), f"unknown medicine class '{cls}'{hint}")
+            known_class(("medicines", i, "classes", j), cls)
     for i, combo in enumerate(data["combinations"]):
-        names.append((("combinations", i, "name"), combo["name"].lower()))
+        product = " + ".join(combo["generics"])
+        for j, text in enumerate([combo["name"], *combo["aliases"]]):
+            name(("combinations", i, "name" if j == 0 else "aliases"), text, product)
         for j, generic in enumerate(combo["generics"]):
-            if generic.lower() not in generics:
-                hint = did_you_mean(generic.lower(), generics)
-                out.add(("combinations", i, "generics", j), f"unknown generic '{generic}'{hint}")
-    _duplicates(names, "medicine name", out)
+            known_generic(("combinations", i, "generics", j), generic)
+    for i, lay in enumerate(data["lay_names"]):
+        ways = [k for k in ("generics", "classes", "group") if lay[k]]
+        if len(ways) != 1:
+            out.add(("lay_names", i, "name"), f"lay name '{lay['name']}' needs exactly one of "
+                    "generics, classes or group")  # fmt: skip
+        if bool(lay["group"]) != bool(lay["choices"]):
+            out.add(("lay_names", i, "name"), "a lay name's group and choices go together")
+        for j, generic in enumerate(lay["generics"]):
+            known_generic(("lay_names", i, "generics", j), generic)
+        for j, cls in enumerate(lay["classes"]):
+            known_class(("lay_names", i, "classes", j), cls)
+        for text in (lay["name"], *lay["aliases"]):
+            name(("lay_names", i, "name"), text, f"the lay name '{lay['name']}'")
+    for i, lay in enumerate(data["lay_names"]):
+        for j, choice in enumerate(lay["choices"]):
+            if key_of(choice) not in names:
+                out.add(("lay_names", i, "choices", j), f"'{choice}' is not a medicine name")
+    matching = data["medicine_matching"]
+    for i, affix in enumerate(matching["affixes"]):
+        known_generic(("medicine_matching", "affixes", i, "adds"), affix["adds"])
+        for j, generic in enumerate(affix["applies_to"]):
+            known_generic(("medicine_matching", "affixes", i, "applies_to", j), generic)
+    for key in ("ignore_words", "makers", "list_words"):
+        for j, word in enumerate(matching[key]):
+            if key_of(word) in names:
+                out.add(("medicine_matching", key, j), f"'{word}' is a medicine name; a word "
+                        "set aside must not be one")  # fmt: skip
+    for i, pair in enumerate(data["look_alikes"]):
+        products = []
+        for j, text in enumerate(pair):
+            if key_of(text) not in names:
+                out.add(("look_alikes", i, j), f"look-alike '{text}' is not a medicine name")
+            else:
+                products.append(names[key_of(text)][1])
+        if len(pair) < 2 or len(set(products)) < len(products):
+            out.add(("look_alikes", i), "a look-alike entry names two or more different "
+                    "medicines")  # fmt: skip
 
 
 def _check_rules(data: dict, out: _Collector) -> None:

@@ -57,10 +57,45 @@ class CombinationSpec(Strict):
     aliases: list[str] = []
 
 
+class LayNameSpec(Strict):
+    """What people call a medicine ('blue inhaler', 'statins', 'water tablet'): exactly one of
+    `generics` (one product), `classes` (one class, no product named) or `group` with
+    `choices` (several medicines: asked, never guessed)."""
+
+    name: str = Field(min_length=2)
+    aliases: list[str] = []
+    generics: list[str] = []
+    classes: list[Id] = []
+    group: str | None = None
+    choices: list[str] = []
+
+
+class AffixSpec(Strict):
+    """'Plus', 'Comp', 'Co-': a word that adds `adds` to one of the generics `applies_to`."""
+
+    word: str = Field(min_length=1)
+    position: Literal["prefix", "suffix"]
+    adds: str
+    applies_to: list[str] = Field(min_length=1)
+
+
 class MatchingSpec(Strict):
     ignore_words: list[str] = []
+    # words that separate the medicines of one entry ("and", "with"); punctuation always does
+    list_words: list[str] = ["and", "with"]
+    # makers' names set aside ("Apo-", "Teva", "Sandoz")
+    makers: list[str] = []
+    # salt words set aside after a name ("losartan potassium"); alone they can be a medicine
+    salts: list[str] = []
+    affixes: list[AffixSpec] = []
+    # near misses: names of fuzzy_min_length letters or more allow one edit, of
+    # fuzzy_long_from letters or more two (transpositions count one)
     fuzzy_min_length: int = Field(ge=3, le=30)
-    fuzzy_min_score: float = Field(ge=50, le=100)
+    fuzzy_long_from: int = Field(default=10, ge=4, le=40)
+    # an entry longer than this is not read (reported as not recognised)
+    max_length: int = Field(default=200, ge=20, le=2000)
+    # no longer used (near misses are counted in edits); accepted so older files still load
+    fuzzy_min_score: float | None = Field(default=None, ge=50, le=100)
 
 
 class ChoiceSpec(Strict):
@@ -183,6 +218,9 @@ class RulesFile(Strict):
     medicine_classes: dict[Id, MedicineClassSpec]
     medicines: list[MedicineSpec]
     combinations: list[CombinationSpec] = []
+    lay_names: list[LayNameSpec] = []
+    # names never to be taken for each other: a near miss close to both is not guessed
+    look_alikes: list[list[str]] = []
     medicine_matching: MatchingSpec
     questions: list[QuestionSpec]
     tests: dict[Id, str] = {}
