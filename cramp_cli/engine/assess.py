@@ -24,6 +24,7 @@ from ..contract import (
     WARNING_SIGNS_NOT_CHECKED,
 )
 from .answers import Answers, unanswered
+from .candidates import candidate_rules
 from .model import KnowledgeBase, Rule
 
 _RANK = {level: rank for rank, level in enumerate(TRIAGE_LEVELS)}
@@ -67,7 +68,7 @@ def assess(kb: KnowledgeBase, answers: Answers) -> dict[str, Any]:
     causes_held: list[tuple[Rule, list[tuple[str, Any]]]] = []
     advice: list[Rule] = []
     fallback: Rule | None = None
-    for rule in kb.rules:
+    for rule in candidate_rules(kb, answers):  # the rules these answers could make fire
         if rule.fallback:
             fallback = rule
             continue
