@@ -4,21 +4,24 @@ Lines are read lazily and each assessment is written (and flushed) before the ne
 read, so memory stays flat and a reader downstream sees results as they come. A line that is
 not JSON or not valid answers becomes `{"line": N, "error": {"message": ...}}` and the run
 goes on; the summary goes to standard error; exit 0 when every line was assessed, 2 otherwise.
-The knowledge base is compiled once for the whole run.
+The knowledge base is compiled once for the whole run. `--jobs N` spreads the lines over N
+worker processes (frontends/parallel.py) with the same output, order and exit code.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..console.encode import line_bytes
 from ..console.files import open_input
 from ..console.output import OutputClosed, say, silence_stdout
 from ..engine.answers import missing_required, normalise
 from ..engine.assess import assess
 from ..errors import EXIT_OK, EXIT_USAGE, AnswersError
+from .parallel import LoadKnowledge, ordered_map
 
 if TYPE_CHECKING:
     from ..engine.model import KnowledgeBase
@@ -43,9 +46,12 @@ def assess_line(kb: KnowledgeBase, text: str, number: int = 0) -> dict[str, Any]
     return assess(kb, answers)
 
 
-def assessments(kb: KnowledgeBase, lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, document) for each non-blank line, lazily, in input order."""
-    for number, text in enumerate(lines, 1):
+def assessments(
+    kb: KnowledgeBase, lines: Iterable[str], start: int = 1
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, document) for each non-blank line, lazily, in input order; `start` is
+    the number of the first line (a worker of --jobs gets a chunk from the middle)."""
+    for number, text in enumerate(lines, start):
         if not text.strip():
             continue
         doc = assess_line(kb, text, number)
@@ -54,20 +60,69 @@ def assessments(kb: KnowledgeBase, lines: Iterable[str]) -> Iterator[tuple[int, 
         yield number, doc
 
 
-def run_batch(kb: KnowledgeBase, source: str) -> int:
-    """Stream a whole batch; return the exit code."""
+Project = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def encoded(
+    kb: KnowledgeBase, lines: Iterable[str], start: int = 1, project: Project | None = None
+) -> Iterator[tuple[bool, bytes]]:
+    """(failed, the output line as UTF-8 bytes) for each non-blank line; `project` (--fields)
+    narrows each assessment, never an error line, so a script always sees what went wrong."""
+    for _, doc in assessments(kb, lines, start):
+        failed = "error" in doc
+        yield failed, line_bytes(doc if failed or project is None else project(doc))
+
+
+def _encoded_chunk(
+    state: tuple[KnowledgeBase, Project | None], start: int, lines: list[str]
+) -> list[tuple[bool, bytes]]:
+    """One chunk of --jobs, in a worker: the same lines `encoded` gives in one process."""
+    kb, project = state
+    return list(encoded(kb, lines, start, project))
+
+
+class _WorkerState:
+    """A --jobs worker's state: the knowledge base (loaded once, from the cache) and --fields."""
+
+    def __init__(self, rules: str | None, sha256: str, project: Project | None):
+        self.load = LoadKnowledge(rules, sha256)
+        self.project = project
+
+    def __call__(self) -> tuple[KnowledgeBase, Project | None]:
+        return self.load(), self.project
+
+
+def run_batch(
+    kb: KnowledgeBase,
+    source: str,
+    *,
+    jobs: int = 1,
+    project: Project | None = None,
+    rules: str | None = None,
+) -> int:
+    """Stream a whole batch; return the exit code. `jobs` worker processes (1: this one) load
+    the knowledge base from `rules` (the --rules given, None for the shipped file)."""
     stream = open_input(source, "--batch", "a JSON Lines file")
     assessed = failed = 0
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    write, flush = sys.stdout.write, sys.stdout.flush
+    out = sys.stdout
+    binary = getattr(out, "buffer", None)
+    write = binary.write if binary is not None else lambda data: out.write(data.decode("utf-8"))
+    flush = binary.flush if binary is not None else out.flush
     try:
-        for _, doc in assessments(kb, stream):
-            if "error" in doc:
-                failed += 1
-            else:
-                assessed += 1
-            write(encode(doc) + "\n")
-            flush()
+        if jobs == 1:
+            for bad, data in encoded(kb, stream, 1, project):
+                failed += bad
+                assessed += not bad
+                write(data)
+                flush()  # each assessment reaches the reader before the next line is read
+        else:
+            setup = _WorkerState(rules, kb.sha256, project)
+            for results in ordered_map(_encoded_chunk, stream, jobs, setup):
+                for bad, data in results:
+                    failed += bad
+                    assessed += not bad
+                    write(data)
+                flush()
     except BrokenPipeError:
         silence_stdout()
         raise OutputClosed("output closed") from None
