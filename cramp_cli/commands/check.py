@@ -36,7 +36,9 @@ EPILOG = (
     "  cramps check\n\n"
     "  cramps check --age 67 --sex female --medication Lipitor --cramps-per-week 3\n\n"
     "  cramps check --answers a.json --format json | jq .triage.level\n\n"
-    "  cramps check --batch intake.jsonl > assessments.jsonl\n\n" + EXIT_CODES_HELP
+    "  cramps check --batch intake.jsonl > assessments.jsonl\n\n"
+    "  cramps check --batch intake.jsonl --jobs 0 --fields triage.level,causes.id\n\n"
+    + EXIT_CODES_HELP
 )
 ANSWERS = "Answers (flags override --answers FILE)"
 
@@ -54,6 +56,14 @@ def check(
     batch: Annotated[str | None, typer.Option(
         "--batch", metavar="FILE",
         help="JSON Lines in (- for standard input), one assessment per line out.")] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", metavar="N",
+        help="With --batch: assess on N processes, output in input order (0: every core).")
+    ] = 1,
+    fields: Annotated[str | None, typer.Option(
+        "--fields", metavar="PATHS",
+        help="JSON output keeps only these dotted paths, comma-separated "
+        "(triage.level,causes.id); cramps schema assessment lists them.")] = None,
     save_answers: Annotated[Path | None, typer.Option(
         "--save-answers", metavar="FILE",
         help="Write the answers given as JSON that --answers reads back.")] = None,
@@ -134,14 +144,19 @@ def check(
         "cramp_minutes": cramp_minutes,
     }  # fmt: skip
     given_flags = {k: v for k, v in flags.items() if v is not None and v != []}
+    project = _fields(fields, output_format)
+    if jobs != 1 and batch is None:
+        raise UsageError("--jobs works with --batch (one answers document is one assessment)")
     kb = load_knowledge(rules)
     if batch is not None:
         if answers_file is not None or given_flags or output_format not in (None, Format.json):
             raise UsageError("--batch reads every answer from its file and writes JSON Lines; "
                              "it takes no --answers, question flags or other --format")  # fmt: skip
         from ..frontends.batch import run_batch
+        from ..frontends.parallel import resolve_jobs
 
-        raise typer.Exit(run_batch(kb, batch))
+        raise typer.Exit(run_batch(kb, batch, jobs=resolve_jobs(jobs), project=project,
+                                   rules=rules))  # fmt: skip
     from ..console.terminal import can_prompt
     from ..engine.answers import normalise
     from ..frontends.sources import gather
@@ -169,7 +184,21 @@ def check(
         from ..diary.store import save_assessment
 
         save_assessment(doc)
+    if project is not None:
+        doc, output_format = project(doc), Format.json
     show(doc, output_format or Format.text, no_color, kb)
+
+
+def _fields(fields: str | None, output_format: Format | None):  # type: ignore[no-untyped-def]
+    """--fields as a selection (render/fields.py), or None; it implies JSON output."""
+    if fields is None:
+        return None
+    if output_format not in (None, Format.json):
+        raise UsageError(f"--fields selects parts of the JSON output; it takes no --format "
+                         f"{output_format.value}")  # fmt: skip
+    from ..render.fields import parse_fields
+
+    return parse_fields(fields)
 
 
 def _require(kb: "KnowledgeBase", answers: "Answers", answers_file: str | None) -> None:
