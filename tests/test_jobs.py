@@ -138,3 +138,23 @@ def test_jobs_in_process_match_one_process(cli, tmp_path):
     one = cli("check", "--batch", str(source))
     two = cli("check", "--batch", str(source), "--jobs", "2")
     assert (two.code, two.stdout, two.stderr) == (one.code, one.stdout, one.stderr)
+
+
+def _spool_folders() -> set[str]:
+    import tempfile
+
+    places = [Path("/dev/shm"), Path(tempfile.gettempdir())]
+    return {str(p) for place in places if place.is_dir() for p in place.glob("cramps-batch-*")}
+
+
+def test_no_spool_file_is_left_behind_even_when_the_reader_goes_away(tmp_path):
+    before = _spool_folders()
+    source = tmp_path / "many.jsonl"
+    source.write_text((json.dumps({"age": 44}) + "\n") * 2000)
+    assert _run("--batch", str(source), "--jobs", "2").returncode == 0
+    child = subprocess.Popen([str(CRAMPS), "check", "--batch", str(source), "--jobs", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+    child.stdout.readline()
+    child.stdout.close()
+    assert child.wait(timeout=120) == 0
+    assert _spool_folders() <= before

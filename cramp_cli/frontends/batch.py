@@ -21,7 +21,7 @@ from ..console.output import OutputClosed, say, silence_stdout
 from ..engine.answers import missing_required, normalise
 from ..engine.assess import assess
 from ..errors import EXIT_OK, EXIT_USAGE, AnswersError
-from .parallel import LoadKnowledge, ordered_map
+from .parallel import LoadKnowledge, Spool, ordered_map, spool_copy, spool_write
 
 if TYPE_CHECKING:
     from ..engine.model import KnowledgeBase
@@ -74,22 +74,36 @@ def encoded(
 
 
 def _encoded_chunk(
-    state: tuple[KnowledgeBase, Project | None], start: int, lines: list[str]
-) -> list[tuple[bool, bytes]]:
-    """One chunk of --jobs, in a worker: the same lines `encoded` gives in one process."""
-    kb, project = state
-    return list(encoded(kb, lines, start, project))
+    state: tuple[KnowledgeBase, Project | None, str], start: int, lines: list[str]
+) -> tuple[str, int, int]:
+    """One chunk of --jobs, in a worker: the lines `encoded` gives in one process, left in a
+    spool file; returns the file, and how many lines were assessed and failed."""
+    kb, project, folder = state
+    results = list(encoded(kb, lines, start, project))
+    failed = sum(bad for bad, _ in results)
+    path = spool_write(folder, start, b"".join(data for _, data in results))
+    return path, len(results) - failed, failed
 
 
 class _WorkerState:
-    """A --jobs worker's state: the knowledge base (loaded once, from the cache) and --fields."""
+    """A --jobs worker's state: the knowledge base (loaded once, from the cache), --fields and
+    the spool folder."""
 
-    def __init__(self, rules: str | None, sha256: str, project: Project | None):
+    def __init__(self, rules: str | None, sha256: str, project: Project | None, folder: str):
         self.load = LoadKnowledge(rules, sha256)
         self.project = project
+        self.folder = folder
 
-    def __call__(self) -> tuple[KnowledgeBase, Project | None]:
-        return self.load(), self.project
+    def __call__(self) -> tuple[KnowledgeBase, Project | None, str]:
+        return self.load(), self.project, self.folder
+
+
+class _TextSink:
+    """A text stream as the binary one spool_copy writes to (no file descriptor)."""
+
+    def __init__(self, out: Any):
+        self.write = lambda data: out.write(data.decode("utf-8"))
+        self.flush = out.flush
 
 
 def run_batch(
@@ -116,13 +130,15 @@ def run_batch(
                 write(data)
                 flush()  # each assessment reaches the reader before the next line is read
         else:
-            setup = _WorkerState(rules, kb.sha256, project)
-            for results in ordered_map(_encoded_chunk, stream, jobs, setup):
-                for bad, data in results:
+            spool = Spool()
+            try:
+                setup = _WorkerState(rules, kb.sha256, project, spool.folder)
+                for path, good, bad in ordered_map(_encoded_chunk, stream, jobs, setup):
+                    spool_copy(path, binary if binary is not None else _TextSink(out))
+                    assessed += good
                     failed += bad
-                    assessed += not bad
-                    write(data)
-                flush()
+            finally:
+                spool.close()
     except BrokenPipeError:
         silence_stdout()
         raise OutputClosed("output closed") from None

@@ -11,6 +11,11 @@ come here. The shape:
   reads its whole input ahead, which is why it is not used). Results come back in input order;
   any finished at the head of the queue are handed on before more input is read, so a slow
   writer upstream still sees results as they come.
+- Large outputs do not travel back through the pool's pipes (pickled, copied several times,
+  and read by a thread that competes with the writer for the interpreter): a worker writes its
+  chunk's output to a spool file (in /dev/shm when there is one, so in memory) and returns only
+  the file's name; the parent copies the files in order to standard output with sendfile and
+  removes each at once, so at most `window` of them exist.
 - Workers ignore Ctrl-C: the parent gets it, ends the pool and exits 130 as usual, with no
   traceback from each worker. A worker whose set-up failed does not raise there (a failing pool
   initializer makes multiprocessing restart workers for ever); it raises on its first chunk,
@@ -30,7 +35,7 @@ from ..errors import CrampsError, UsageError
 
 T = TypeVar("T")
 R = TypeVar("R")
-ChunkFunction = Callable[[Any, int, list[T]], list[R]]
+ChunkFunction = Callable[[Any, int, list[T]], R]
 
 CHUNK = 64  # lines per task: large enough that pickling is noise, small enough to stream
 WINDOW_PER_JOB = 4  # chunks in flight per worker: keeps every worker busy, memory bounded
@@ -61,7 +66,7 @@ def _init(setup: Callable[[], Any]) -> None:
         _STATE["error"] = error
 
 
-def _run(function: ChunkFunction[Any, Any], start: int, chunk: list[Any]) -> list[Any]:
+def _run(function: ChunkFunction[Any, Any], start: int, chunk: list[Any]) -> Any:
     if "error" in _STATE:
         raise _STATE["error"]
     return function(_STATE["value"], start, chunk)
@@ -95,6 +100,73 @@ class LoadKnowledge:
         return kb
 
 
+# --------------------------------------------------------------------------- spool files
+
+
+class Spool:
+    """A private folder for the chunk files of one run; `close()` removes it and what is left."""
+
+    def __init__(self) -> None:
+        import tempfile
+
+        memory = "/dev/shm"
+        where = memory if os.path.isdir(memory) and os.access(memory, os.W_OK) else None
+        self.folder = tempfile.mkdtemp(prefix="cramps-batch-", dir=where)
+
+    def close(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def spool_write(folder: str, start: int, data: bytes) -> str:
+    """Leave one chunk's output for the parent (in a worker); return the file's path."""
+    path = os.path.join(folder, f"{start}.out")
+    with open(path, "wb") as sink:
+        sink.write(data)
+    return path
+
+
+def spool_copy(path: str, out: Any) -> None:
+    """Append the file to `out` (a binary stream), then remove the file.
+
+    sendfile copies inside the kernel when `out` is a real file or pipe; a stream without a
+    file descriptor (a test's capture), or one sendfile refuses (a file opened to append),
+    gets the bytes through Python. A reader that went away raises BrokenPipeError as a write
+    does.
+    """
+    try:
+        with open(path, "rb") as source:
+            size = os.fstat(source.fileno()).st_size
+            offset = _sendfile(source.fileno(), out, size)
+            if offset < size:
+                source.seek(offset)
+                out.write(source.read())
+    finally:
+        os.remove(path)
+
+
+def _sendfile(source: int, out: Any, size: int) -> int:
+    """Bytes sent with os.sendfile (0 when it cannot be used for this stream)."""
+    try:
+        target = out.fileno()
+    except (AttributeError, OSError, ValueError):
+        return 0
+    out.flush()
+    offset = 0
+    try:
+        while offset < size:
+            sent = os.sendfile(target, source, offset, size - offset)
+            if sent == 0:
+                break
+            offset += sent
+    except BrokenPipeError:
+        raise
+    except OSError:
+        pass  # EINVAL for O_APPEND and the like: the caller writes the rest
+    return offset
+
+
 # --------------------------------------------------------------------------- parent side
 
 
@@ -116,9 +188,9 @@ def ordered_map(
     jobs: int,
     setup: Callable[[], Any],
     chunk: int = CHUNK,
-) -> Iterator[list[R]]:
+) -> Iterator[R]:
     """`function(state, start, chunk)` for each chunk of items, on `jobs` worker processes;
-    the lists it returns, in input order, lazily.
+    what it returns, in input order, lazily.
 
     `function` and `setup` must pickle (module-level functions, plain objects). Closing the
     iterator early (a reader that went away, Ctrl-C) ends the workers.
