@@ -6,6 +6,14 @@ Run it with the interpreter of an environment where cramps is installed (a regul
 
     .venv/bin/python benchmarks/run.py            # medians of 15 runs
     .venv/bin/python benchmarks/run.py --runs 31  # steadier figures
+    .venv/bin/python benchmarks/run.py --only scale --against be0dcaa  # batch scale only
+
+The scale section (issue #15) builds the wheel of an earlier commit (`--against`, by default
+the commit before the batch speed-ups) into a separate virtual environment, from `git archive`
+of that commit, and measures its batch and this one's side by side on the same input:
+throughput with --jobs 1 and --jobs 2, bytes per line with and without --fields, and peak
+memory. Wall-clock figures on a shared machine move with the load of others: each figure is a
+median, and CPU time per line (which the load moves less) is printed beside it.
 
 It prints figures only; it asserts nothing (no test depends on timing).
 """
@@ -168,10 +176,160 @@ def load_ms(path: Path, repeats: int) -> tuple[float, int]:
     return statistics.median(times), rules
 
 
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = "be0dcaa"  # the last commit before issue #15 (batch on every core, leaner JSON)
+FIELDS = "triage.level,red_flags.id,causes.id,medications"
+MEDICATIONS = [["Lipitor 40 mg"], ["Dyazide"], ["furosemide", "ramipril"], [], ["quinine"],
+               ["simvastatin", "amlodipine 5mg"], ["metformin"]]  # fmt: skip
+CONDITIONS = [[], ["diabetes"], ["kidney_disease", "heart_failure"], [], ["osteoarthritis"]]
+SYMPTOMS = [[], ["one_leg_swollen"], ["fatigue"], None, ["dark_urine", "muscle_weakness"], []]
+
+
+def intake_line(i: int) -> str:
+    """One varied, valid answers document: what a year of intake forms looks like."""
+    answers: dict[str, object] = {
+        "age": 18 + i % 83, "sex": ("female", "male", "other")[i % 3],
+        "medications": MEDICATIONS[i % len(MEDICATIONS)],
+        "conditions": CONDITIONS[i % len(CONDITIONS)], "cramps_per_week": i % 8,
+        "activity_level": ("sedentary", "light", "moderate", "vigorous")[i % 4],
+        "smoker": i % 5 == 0, "standing_hours": i % 13, "cramp_minutes": 1 + i % 12,
+        "footwear": ["high_heels"] if i % 7 == 0 else [],
+    }  # fmt: skip
+    if SYMPTOMS[i % len(SYMPTOMS)] is not None:
+        answers["symptoms"] = SYMPTOMS[i % len(SYMPTOMS)]
+    return json.dumps(answers)
+
+
+def build_old(commit: str, folder: Path) -> Path:
+    """The `cramps` of an earlier commit, built as a wheel into its own virtual environment."""
+    source = folder / f"src-{commit}"
+    source.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True,
+                             check=True).stdout  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    venv = folder / f"venv-{commit}"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(source)], check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    return venv / "bin" / "cramps"
+
+
+class Run:
+    """Wall seconds, CPU seconds (the process and the workers it waited for), peak MiB."""
+
+    def __init__(self, command: list[str], sink: Path | None = None):
+        out = sink.open("wb") if sink is not None else subprocess.DEVNULL
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL,
+                                 env=environment())  # fmt: skip
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        self.wall = time.perf_counter() - start
+        self.cpu = usage.ru_utime + usage.ru_stime
+        self.peak = usage.ru_maxrss / 1024
+        if sink is not None:
+            out.close()
+
+
+def median_run(command: list[str], runs: int, sink: Path | None = None) -> Run:
+    """The run of median wall time, after one warm-up run; output to `sink` (a file, as
+    `cramps check --batch in.jsonl > out.jsonl` writes it) or discarded."""
+    Run(command, sink)
+    done = sorted((Run(command, sink) for _ in range(runs)), key=lambda r: r.wall)
+    return done[len(done) // 2]
+
+
+BURN = "x = 0\nfor i in range(30_000_000):\n    x += i\n"
+
+
+def headroom() -> float:
+    """How much faster two CPU-bound processes finish together than one after the other, now:
+    2.0 on two idle cores, 1.0 when other work already takes a core. --jobs 2 cannot beat it."""
+    command = [sys.executable, "-c", BURN]
+    start = time.perf_counter()
+    subprocess.run(command, check=True)
+    alone = time.perf_counter() - start
+    start = time.perf_counter()
+    pair = [subprocess.Popen(command) for _ in range(2)]
+    for child in pair:
+        child.wait()
+    return 2 * alone / (time.perf_counter() - start)
+
+
+def scale_rows(row, folder: Path, lines: int, runs: int, against: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Issue #15's figures: batch throughput, --jobs, bytes per line, memory, against a commit."""
+    source = folder / "intake.jsonl"
+    source.write_text("".join(intake_line(i) + "\n" for i in range(lines)))
+    new = [str(CRAMPS), "check", "--batch", str(source)]
+    old_cramps = build_old(against, folder) if against else None
+    old = [str(old_cramps), "check", "--batch", str(source)] if old_cramps else None
+
+    answers = folder / "one.json"
+    answers.write_text(json.dumps(ANSWERS))
+    check_new = [str(CRAMPS), "check", "--answers", str(answers), "--format", "json"]
+    start_new = wall(check_new, runs * 3)
+    if old_cramps is not None:
+        check_old = [str(old_cramps), *check_new[1:]]
+        start_old = wall(check_old, runs * 3)
+        row("start-up of a non-interactive check --format json, this vs before",
+            f"{start_new:.0f} ms vs {start_old:.0f} ms (commit {against})", check_new)
+    else:
+        row("start-up of a non-interactive check --format json", f"{start_new:.0f} ms",
+            check_new)  # fmt: skip
+
+    out = folder / "out.jsonl"  # a real file: writing 17 KB a line is part of the cost
+    one = median_run([*new, "--jobs", "1"], runs, out)
+    before_two = headroom()
+    two = median_run([*new, "--jobs", "2"], runs, out)
+    room = (before_two + headroom()) / 2
+    if old is not None:
+        before = median_run(old, runs, out)
+        row(f"batch before (commit {against}), {lines:,} varied lines",
+            f"{lines / before.wall:,.0f} lines/s ({before.cpu / lines * 1000:.3f} ms CPU a line)",
+            old)  # fmt: skip
+    ratio = f" = {before.wall / one.wall:.2f}x commit {against} (target 3x)" if old else ""
+    cpu_ratio = f", {before.cpu / one.cpu:.2f}x by CPU time" if old else ""
+    row(f"batch --jobs 1, {lines:,} varied lines, full documents, to a file",
+        f"{lines / one.wall:,.0f} lines/s ({one.cpu / lines * 1000:.3f} ms CPU a line)"
+        f"{ratio}{cpu_ratio}", [*new, "--jobs", "1"])  # fmt: skip
+    row(f"batch --jobs 2, {lines:,} varied lines, full documents, to a file",
+        f"{lines / two.wall:,.0f} lines/s = {one.wall / two.wall:.2f}x --jobs 1 (target 1.7x; "
+        f"two CPU-bound processes ran {room:.2f}x one at the time)",
+        [*new, "--jobs", "2"])  # fmt: skip
+    narrow = median_run([*new, "--jobs", "2", "--fields", FIELDS], runs, out)
+    row(f"batch --jobs 2 --fields, {lines:,} lines", f"{lines / narrow.wall:,.0f} lines/s",
+        [*new, "--jobs", "2", "--fields", FIELDS])  # fmt: skip
+
+    full_out, narrow_out = folder / "full.jsonl", folder / "narrow.jsonl"
+    Run(new, full_out)
+    Run([*new, "--fields", FIELDS], narrow_out)
+    full_bytes, narrow_bytes = full_out.stat().st_size / lines, narrow_out.stat().st_size / lines
+    row("bytes per output line, full vs --fields",
+        f"{full_bytes:,.0f} B vs {narrow_bytes:,.0f} B ({full_bytes / narrow_bytes:.0f}x fewer)",
+        [*new, "--fields", FIELDS])  # fmt: skip
+
+    big = folder / "intake-big.jsonl"
+    with big.open("w") as sink:
+        for _ in range(10):
+            sink.write(source.read_text())
+    for jobs in ("1", "2"):
+        small_peak = Run([*new, "--jobs", jobs]).peak
+        big_peak = Run([str(CRAMPS), "check", "--batch", str(big), "--jobs", jobs]).peak
+        row(f"batch --jobs {jobs} peak memory (largest process), {lines:,} vs {lines * 10:,} "
+            "lines", f"{small_peak:.1f} MiB vs {big_peak:.1f} MiB",
+            [str(CRAMPS), "check", "--batch", str(big), "--jobs", jobs])  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs per timing (median)")
     parser.add_argument("--batch-lines", type=int, default=2000)
+    parser.add_argument("--scale-lines", type=int, default=20000,
+                        help="lines of the --jobs and commit-against-commit batch figures")
+    parser.add_argument("--against", default=BASELINE, metavar="COMMIT",
+                        help="earlier commit to measure batch against ('' for none)")
+    parser.add_argument("--only", choices=("all", "scale"), default="all",
+                        help="scale: only the batch scale figures (issue #15)")
     args = parser.parse_args()
     if not CRAMPS.exists():
         sys.exit(f"no cramps next to {sys.executable}: install it first (pip install .)")
@@ -187,6 +345,9 @@ def main() -> int:
     runs = args.runs
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if args.only == "scale":
+            scale_rows(row, folder, args.scale_lines, max(3, runs // 5), args.against or None)
+            return report(rows, runs)
         app = folder / "minimal_typer_app.py"
         app.write_text(MINIMAL_TYPER_APP)
         answers = folder / "answers.json"
@@ -247,6 +408,7 @@ def main() -> int:
         row(f"reading 1000 typed medicine names ({size} in the dictionary; a third misspelt)",
             f"{each:.0f} µs a name; knowledge base with its medicine index loaded in "
             f"{built:.0f} ms", "kb.medicines.match, in one process")  # fmt: skip
+        scale_rows(row, folder, args.scale_lines, max(3, runs // 5), args.against or None)
 
         from cramp_cli.knowledge.loader import default_rules_path
 
@@ -262,8 +424,16 @@ def main() -> int:
                 f"{ms:.0f} ms ({ms / count:.2f} ms a rule)",
                 f"knowledge.validate_bytes + build of {path.name}")  # fmt: skip
 
+    return report(rows, runs)
+
+
+def report(rows: list[tuple[str, str, str]], runs: int) -> int:
+    import typer
+
+    load = os.getloadavg()[0]
     print(f"\ncramps benchmarks: Python {sys.version.split()[0]}, Typer {typer.__version__}, "
-          f"{os.cpu_count()} cores; medians of {runs} runs\n")
+          f"{os.cpu_count()} cores (load average {load:.1f} at the end); medians of {runs} "
+          "runs\n")  # fmt: skip
     print("| measure | figure | command |")
     print("|---|---|---|")
     for measure, figure, command in rows:

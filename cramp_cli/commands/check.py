@@ -38,7 +38,9 @@ EPILOG = (
     "  cramps check\n\n"
     "  cramps check --age 67 --sex female --medication Lipitor --cramps-per-week 3\n\n"
     "  cramps check --answers a.json --format json | jq .triage.level\n\n"
-    "  cramps check --batch intake.jsonl > assessments.jsonl\n\n" + EXIT_CODES_HELP
+    "  cramps check --batch intake.jsonl > assessments.jsonl\n\n"
+    "  cramps check --batch intake.jsonl --jobs 0 --fields triage.level,causes.id\n\n"
+    + EXIT_CODES_HELP
 )
 
 
@@ -53,6 +55,14 @@ def check(
     batch: Annotated[str | None, typer.Option(
         "--batch", metavar="FILE",
         help="JSON Lines in (- for standard input), one assessment per line out.")] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", metavar="N",
+        help="With --batch: assess on N processes, output in input order (0: every core).")
+    ] = 1,
+    fields: Annotated[str | None, typer.Option(
+        "--fields", metavar="PATHS",
+        help="JSON output keeps only these dotted paths, comma-separated "
+        "(triage.level,causes.id); cramps schema assessment lists them.")] = None,
     save_answers: Annotated[Path | None, typer.Option(
         "--save-answers", metavar="FILE",
         help="Write the answers given as JSON that --answers reads back (created readable "
@@ -80,6 +90,9 @@ def check(
     **answer_flags: Any,
 ) -> None:
     given_flags = given(answer_flags)
+    project = _fields(fields, output_format)
+    if jobs != 1 and batch is None:
+        raise UsageError("--jobs works with --batch (one answers document is one assessment)")
     kb = load_knowledge(rules)
     if batch is not None:
         # Batch output is always JSON Lines: CRAMPS_FORMAT (set for a person's runs) does not
@@ -96,8 +109,10 @@ def check(
                 "nor writes the diary or an answers file"
             )
         from ..frontends.batch import run_batch
+        from ..frontends.parallel import resolve_jobs
 
-        raise typer.Exit(run_batch(kb, batch, choose_region(kb, region)))
+        raise typer.Exit(run_batch(kb, batch, choose_region(kb, region), jobs=resolve_jobs(jobs),
+                                   project=project, rules=rules))  # fmt: skip
     from ..console.terminal import prompt_style
     from ..engine.answers import normalise
     from ..frontends.sources import gather
@@ -128,6 +143,8 @@ def check(
 
         save_assessment(doc)
         say("Saved the assessment in the diary; cramps report shows it.")
+    if project is not None:
+        doc, output_format = project(doc), Format.json
     show(doc, output_format or Format.text, no_color, kb, full=full, plain=plain,
          no_pager=no_pager)
     if prompter is not None and not save:
@@ -159,6 +176,18 @@ def _typed(ctx: typer.Context, parameter: str) -> bool:
     """Whether a parameter was given on the command line (not by default or environment)."""
     source = ctx.get_parameter_source(parameter)
     return source is not None and source.name == "COMMANDLINE"
+
+
+def _fields(fields: str | None, output_format: Format | None):  # type: ignore[no-untyped-def]
+    """--fields as a selection (render/fields.py), or None; it implies JSON output."""
+    if fields is None:
+        return None
+    if output_format not in (None, Format.json):
+        raise UsageError(f"--fields selects parts of the JSON output; it takes no --format "
+                         f"{output_format.value}")  # fmt: skip
+    from ..render.fields import parse_fields
+
+    return parse_fields(fields)
 
 
 def _require(kb: "KnowledgeBase", answers: "Answers", answers_file: str | None) -> None:

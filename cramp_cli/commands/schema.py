@@ -25,6 +25,7 @@ EPILOG = (
     "Examples:\n\n"
     "  cramps schema answers > answers.schema.json\n\n"
     "  cramps schema assessment | jq '.properties | keys'\n\n"
+    "  cramps schema assessment | jq -r '.\"x-cramps-fields\".paths[]'\n\n"
     "  cramps schema fhir-questionnaire > questionnaire.json\n\n" + EXIT_CODES_HELP
 )
 
@@ -52,4 +53,14 @@ def schema(
     from ..schemas import Assessment, answers_model, json_schema
 
     model = answers_model(kb) if document is Document.answers else Assessment
-    write_json(json_schema(model))
+    doc = json_schema(model)
+    if document is Document.assessment:
+        from ..render.fields import FIELD_PATHS
+
+        # An annotation (JSON Schema ignores keywords it does not know): what --fields takes.
+        doc["x-cramps-fields"] = {
+            "description": "The dotted paths cramps check --fields (and fields= in the Python "
+            "API) accepts; a path through a list applies to every element.",
+            "paths": list(FIELD_PATHS),
+        }
+    write_json(doc)

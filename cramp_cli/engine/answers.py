@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnswersError
@@ -40,20 +40,18 @@ def token(text: str) -> str:
 class Answers:
     """Canonical answers in question order, with what the medicines were recognised as."""
 
-    __slots__ = ("medicines", "values", "warnings")
+    # `answers` is the same dict as `values` (the Facts protocol of conditions.py). It is a plain
+    # attribute, not a property: compiled conditions read it tens of times per assessment.
+    __slots__ = ("answers", "medicines", "values", "warnings")
 
     def __init__(self, values: dict[str, Any], medicines: tuple[MedicineMatch, ...] = (),
                  warnings: list[str] | None = None):  # fmt: skip
-        self.values = values
+        self.values = self.answers = values
         self.medicines = medicines
         self.warnings = warnings if warnings is not None else []
 
     def __repr__(self) -> str:
         return f"Answers({self.values!r})"
-
-    @property
-    def answers(self) -> dict[str, Any]:  # the Facts protocol of conditions.py
-        return self.values
 
 
 def describe_allowed(question: Question) -> str:
@@ -103,23 +101,26 @@ def _in_range(question: Question, number: float) -> bool:
 def normalise_value(question: Question, value: Any, source: str | None) -> Any:
     """One answer in canonical form, or AnswersError naming the key, value and what is allowed."""
     qid, kind = question.id, question.type
-    allowed = describe_allowed(question)
 
     def fail(message: str) -> AnswersError:
         return _fail(source, qid, message)
 
+    def wrong() -> AnswersError:
+        # Built only for a wrong answer: describing what is allowed costs more than checking.
+        return fail(f"must be {describe_allowed(question)}, not {_short(value)}")
+
     if kind in ("integer", "number"):
         is_number = isinstance(value, int | float) and not isinstance(value, bool)
         if not is_number or not math.isfinite(value):
-            raise fail(f"must be {allowed}, not {_short(value)}")
+            raise wrong()
         if kind == "integer":
             if isinstance(value, float) and not value.is_integer():
-                raise fail(f"must be {allowed}, not {_short(value)}")
+                raise wrong()
             value = int(value)
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
         if not _in_range(question, value):
-            raise fail(f"must be {allowed}, not {_short(value)}")
+            raise wrong()
         return value
     if kind == "boolean":
         if not isinstance(value, bool):
@@ -130,7 +131,7 @@ def normalise_value(question: Question, value: Any, source: str | None) -> Any:
     # list questions: a single string is taken as a list of one
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
-        raise fail(f"must be {allowed}, not {_short(value)}")
+        raise wrong()
     if kind == "medicines":
         if len(items) > MAX_LIST_ITEMS:
             raise fail(f"at most {MAX_LIST_ITEMS} items, not {len(items)}")
@@ -169,16 +170,117 @@ def _choose(question: Question, value: Any, fail: Any) -> Any:
     raise fail(f"must be {describe_allowed(question)}, not {value!r}")
 
 
+# --------------------------------------------------------------------------- the fast path
+# Batch runs assess thousands of answers against one knowledge base, and almost every answer is
+# valid. So each question gets, once per knowledge base, a checker that accepts the common valid
+# forms with a dict lookup or a comparison and returns _SLOW for anything else; _SLOW sends the
+# value through normalise_value, which gives the canonical answer or the full error message.
+# Both paths give the same answer for every value (tests/test_api.py holds them to it).
+
+_SLOW: Any = object()
+_Checker = Callable[[Any], Any]
+
+
+def _number_checker(question: Question) -> _Checker:
+    low, high, exclusive = question.min, question.max, question.exclusive_min
+    integer = question.type == "integer"
+
+    def check(value: Any) -> Any:
+        kind = type(value)
+        if kind is float:
+            if not value.is_integer():
+                return _SLOW if integer or not math.isfinite(value) else _ranged(value)
+            value = int(value)
+        elif kind is not int:
+            return _SLOW
+        return _ranged(value)
+
+    def _ranged(number: Any) -> Any:
+        if low is not None and (number <= low if exclusive else number < low):
+            return _SLOW
+        if high is not None and number > high:
+            return _SLOW
+        return number
+
+    return check
+
+
+def _choice_checker(question: Question) -> _Checker:
+    values = question.choice_values
+    exact = frozenset(v for v in values if type(v) is not bool)
+    by_token: dict[str, Any] = {}
+    for option in values:
+        by_token.setdefault(token(str(option)), option)
+
+    def check(value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return value if value in exact else by_token.get(token(value), _SLOW)
+        if kind is int or kind is float:  # never bool: True == 1 would pass for trimester 1
+            return value if value in exact else _SLOW
+        return _SLOW
+
+    return check
+
+
+def _list_checker(question: Question) -> _Checker:
+    one = _choice_checker(question)
+
+    def check(value: Any) -> Any:
+        items = [value] if type(value) is str else value
+        if type(items) is not list:
+            return _SLOW
+        chosen: list[Any] = []
+        for item in items:
+            picked = one(item)
+            if picked is _SLOW:
+                return _SLOW
+            if picked not in chosen:
+                chosen.append(picked)
+        return chosen
+
+    return check
+
+
+def _checker(question: Question) -> _Checker:
+    kind = question.type
+    if kind in ("integer", "number"):
+        return _number_checker(question)
+    if kind == "boolean":
+        return lambda value: value if type(value) is bool else _SLOW
+    if kind == "choice":
+        return _choice_checker(question)
+    if kind == "multi_choice":
+        return _list_checker(question)
+    return lambda value: _SLOW  # medicines: normalise_value is already cheap
+
+
+# Keyed by the knowledge base's question mapping, which the entry keeps alive (so its id is
+# never reused while the entry exists). A process holds one or two knowledge bases.
+_CHECKERS: dict[int, tuple[Mapping[str, Question], dict[str, _Checker]]] = {}
+
+
+def _checkers(kb: KnowledgeBase) -> dict[str, _Checker]:
+    entry = _CHECKERS.get(id(kb.question_by_id))
+    if entry is None or entry[0] is not kb.question_by_id:
+        if len(_CHECKERS) > 8:
+            _CHECKERS.clear()
+        entry = (kb.question_by_id, {q.id: _checker(q) for q in kb.questions})
+        _CHECKERS[id(kb.question_by_id)] = entry
+    return entry[1]
+
+
 def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers:
     """Validate and canonicalise one answers document; raise AnswersError on the first fault."""
     if not isinstance(raw, Mapping):
         prefix = f"{source}: " if source else ""
         raise AnswersError(f"{prefix}answers must be an object of question ids and answers")
     questions = kb.question_by_id
+    checkers = _checkers(kb)
     given: dict[str, Any] = {}
     _refuse_broken_text(raw, source)
     for key, value in raw.items():
-        qid = token(key) if isinstance(key, str) else key
+        qid = key if key in questions else token(key) if isinstance(key, str) else key
         if qid not in questions:
             hint = did_you_mean(qid, questions)
             prefix = f"{source}: " if source else ""
@@ -186,7 +288,8 @@ def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers
             raise AnswersError(f"{prefix}{shown}: not a question id{hint}")
         if value is None:
             continue  # "don't know" is the same as not answered
-        given[qid] = normalise_value(questions[qid], value, source)
+        fast = checkers[qid](value)
+        given[qid] = fast if fast is not _SLOW else normalise_value(questions[qid], value, source)
     ordered = {q.id: given[q.id] for q in kb.questions if q.id in given}
     answers = Answers(ordered, kb.medicines.match_all(ordered.get("medications", ())))
     answers.warnings.extend(w for m in answers.medicines for w in m.warnings)
@@ -232,4 +335,28 @@ def missing_required(answers: Mapping[str, Any], kb: KnowledgeBase) -> list[Ques
 
 def unanswered(answers: Answers, kb: KnowledgeBase) -> list[str]:
     """Questions that apply to this person, would be asked, and were not answered, in order."""
-    return [q.id for q in kb.questions if q.id not in answers.values and q.asks(answers)]
+    values = answers.values
+    found = []
+    for qid, applies, asked in _asking(kb):  # what Question.asks does, without its overhead
+        if qid in values:
+            continue
+        if applies is not None and applies(answers)[0] is False:
+            continue
+        if asked is not None and asked(answers)[0] is False:
+            continue
+        found.append(qid)
+    return found
+
+
+_ASKING: dict[int, tuple[tuple[Question, ...], list[tuple[str, Any, Any]]]] = {}
+
+
+def _asking(kb: KnowledgeBase) -> list[tuple[str, Any, Any]]:
+    """(id, applies_check, ask_check) of each question, built once per knowledge base."""
+    entry = _ASKING.get(id(kb.questions))
+    if entry is None or entry[0] is not kb.questions:
+        if len(_ASKING) > 8:
+            _ASKING.clear()
+        entry = (kb.questions, [(q.id, q.applies_check, q.ask_check) for q in kb.questions])
+        _ASKING[id(kb.questions)] = entry
+    return entry[1]

@@ -25,6 +25,7 @@ from ..contract import (
     WARNING_SIGNS_NOT_CHECKED,
 )
 from .answers import Answers, unanswered
+from .candidates import candidate_rules
 from .model import KnowledgeBase, Rule
 from .region import localise
 
@@ -152,7 +153,7 @@ def evaluate(kb: KnowledgeBase, answers: Answers) -> Assessment:
     advice: list[Rule] = []
     values: dict[str, bool | None] = {}
     fallback: Rule | None = None
-    for rule in kb.rules:
+    for rule in candidate_rules(kb, answers):  # the rules these answers could make fire
         if rule.fallback:
             fallback = rule
             continue

@@ -142,23 +142,26 @@ class _Group(Condition):
         decisive = self.decisive
 
         def evaluate(facts: Facts) -> Result:
+            # Tuples added only when a part has evidence: most parts have none, and a group
+            # is evaluated tens of times per assessment.
             settled = unknown = False
-            deciding: list[tuple[str, Any]] = []
-            others: list[tuple[str, Any]] = []
+            deciding: Evidence = ()
+            others: Evidence = ()
             for part in parts:
                 value, evidence = part(facts)
                 if value is decisive:
                     settled = True
-                    deciding.extend(evidence)
+                    if evidence:
+                        deciding += evidence
                 elif value is None:
                     unknown = True
-                else:
-                    others.extend(evidence)
+                elif evidence:
+                    others += evidence
             if settled:
-                return decisive, tuple(deciding)
+                return decisive, deciding
             if unknown:
                 return None, ()
-            return not decisive, tuple(others)
+            return not decisive, others
 
         return evaluate
 
@@ -247,8 +250,13 @@ class Test(Condition):
             def classes_any(facts: Facts) -> Result:
                 if question not in facts.answers:
                     return None, ()
+                medicines = facts.medicines
+                if not medicines:
+                    return False, ()
                 hits = tuple(
-                    (question, med.input) for med in facts.medicines if wanted & set(med.classes)
+                    (question, med.input)
+                    for med in medicines
+                    if not wanted.isdisjoint(med.classes)
                 )
                 return bool(hits), hits
 
@@ -260,10 +268,9 @@ class Test(Condition):
                 answer = facts.answers.get(question)
                 if answer is None:
                     return None, ()
-                if not answer:
+                if not answer or wanted.isdisjoint(answer):
                     return False, ()
-                hits = tuple([(question, item) for item in answer if item in wanted])
-                return bool(hits), hits
+                return True, tuple([(question, item) for item in answer if item in wanted])
 
             return contains_any
         if op == "equals":

@@ -4,25 +4,26 @@ Lines are read lazily and each assessment is written (and flushed) before the ne
 read, so memory stays flat and a reader downstream sees results as they come. A line that is
 not JSON or not valid answers becomes `{"line": N, "error": {"message": ...}}` and the run
 goes on; the summary goes to standard error; exit 0 when every line was assessed, 2 otherwise.
-The knowledge base is compiled once for the whole run.
+The knowledge base is compiled once for the whole run. `--jobs N` spreads the lines over N
+worker processes (frontends/parallel.py) with the same output, order and exit code.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+from ..console.encode import line_bytes
 from ..console.files import open_binary_input
 from ..console.output import OutputClosed, say, silence_stdout
 from ..engine.answers import missing_required, normalise
 from ..engine.assess import assess
 from ..errors import EXIT_OK, EXIT_USAGE, AnswersError, WriteError
+from .parallel import LoadKnowledge, Spool, ordered_map, spool_copy, spool_write
 
 if TYPE_CHECKING:
     from ..engine.model import KnowledgeBase
-
 
 MAX_LINE_BYTES = 1024 * 1024  # the same cap as an answers file
 _CHUNK = 64 * 1024
@@ -81,10 +82,15 @@ def read_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[str |
 
 
 def assessments(
-    kb: KnowledgeBase, lines: Iterable[str | Exception], region: str | None = None
+    kb: KnowledgeBase,
+    lines: Iterable[str | Exception],
+    start: int = 1,
+    region: str | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, document) for each non-blank line, lazily, in input order."""
-    for number, text in enumerate(lines, 1):
+    """(line number, document) for each non-blank line, lazily, in input order; `start` is
+    the number of the first line (a worker of --jobs gets a chunk from the middle). A line
+    that could not be read (too long, not UTF-8) is its own error line."""
+    for number, text in enumerate(lines, start):
         if isinstance(text, Exception):
             yield number, {"line": number, "error": {"message": str(text)}}
             continue
@@ -99,20 +105,101 @@ def assessments(
         yield number, doc
 
 
-def run_batch(kb: KnowledgeBase, source: str, region: str | None = None) -> int:
-    """Stream a whole batch; return the exit code."""
+Project = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def encoded(
+    kb: KnowledgeBase,
+    lines: Iterable[str | Exception],
+    start: int = 1,
+    project: Project | None = None,
+    region: str | None = None,
+) -> Iterator[tuple[bool, bytes]]:
+    """(failed, the output line as UTF-8 bytes) for each non-blank line; `project` (--fields)
+    narrows each assessment, never an error line, so a script always sees what went wrong."""
+    for _, doc in assessments(kb, lines, start, region):
+        failed = "error" in doc
+        yield failed, line_bytes(doc if failed or project is None else project(doc))
+
+
+def _encoded_chunk(
+    state: tuple[KnowledgeBase, Project | None, str, str | None],
+    start: int,
+    lines: list[str | Exception],
+) -> tuple[str, int, int]:
+    """One chunk of --jobs, in a worker: the lines `encoded` gives in one process, left in a
+    spool file; returns the file, and how many lines were assessed and failed."""
+    kb, project, folder, region = state
+    results = list(encoded(kb, lines, start, project, region))
+    failed = sum(bad for bad, _ in results)
+    path = spool_write(folder, start, b"".join(data for _, data in results))
+    return path, len(results) - failed, failed
+
+
+class _WorkerState:
+    """A --jobs worker's state: the knowledge base (loaded once, from the cache), --fields and
+    the spool folder."""
+
+    def __init__(
+        self,
+        rules: str | None,
+        sha256: str,
+        project: Project | None,
+        folder: str,
+        region: str | None = None,
+    ):
+        self.load = LoadKnowledge(rules, sha256)
+        self.project = project
+        self.folder = folder
+        self.region = region
+
+    def __call__(self) -> tuple[KnowledgeBase, Project | None, str, str | None]:
+        return self.load(), self.project, self.folder, self.region
+
+
+class _TextSink:
+    """A text stream as the binary one spool_copy writes to (no file descriptor)."""
+
+    def __init__(self, out: Any):
+        self.write = lambda data: out.write(data.decode("utf-8"))
+        self.flush = out.flush
+
+
+def run_batch(
+    kb: KnowledgeBase,
+    source: str,
+    region: str | None = None,
+    *,
+    jobs: int = 1,
+    project: Project | None = None,
+    rules: str | None = None,
+) -> int:
+    """Stream a whole batch; return the exit code. `jobs` worker processes (1: this one) load
+    the knowledge base from `rules` (the --rules given, None for the shipped file)."""
     stream = open_binary_input(source, "--batch", "a JSON Lines file")
+    lines = read_lines(stream)
     assessed = failed = 0
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    write, flush = sys.stdout.write, sys.stdout.flush
+    out = sys.stdout
+    binary = getattr(out, "buffer", None)
+    write = binary.write if binary is not None else lambda data: out.write(data.decode("utf-8"))
+    flush = binary.flush if binary is not None else out.flush
     try:
-        for _, doc in assessments(kb, read_lines(stream), region):
-            if "error" in doc:
-                failed += 1
-            else:
-                assessed += 1
-            write(encode(doc) + "\n")
-            flush()
+        if jobs == 1:
+            for bad, data in encoded(kb, lines, 1, project, region):
+                failed += bad
+                assessed += not bad
+                write(data)
+                flush()  # each assessment reaches the reader before the next line is read
+        else:
+            spool = Spool()
+            try:
+                setup = _WorkerState(rules, kb.sha256, project, spool.folder, region)
+                for path, good, bad in ordered_map(_encoded_chunk, lines, jobs, setup):
+                    spool_copy(path, binary if binary is not None else _TextSink(out))
+                    assessed += good
+                    failed += bad
+            finally:
+                spool.close()
     except BrokenPipeError:
         silence_stdout()
         raise OutputClosed("output closed") from None
