@@ -61,8 +61,14 @@ for line in open(sys.argv[2]):
     sys.stdout.write(json.dumps(json.loads(line), separators=(",", ":")) + "\\n")
 """
 
-ANSWERS = {"age": 58, "sex": "female", "medications": ["Dyazide"], "cramps_per_week": 4,
-           "symptoms": [], "conditions": ["diabetes"]}  # fmt: skip
+ANSWERS = {
+    "age": 58,
+    "sex": "female",
+    "medications": ["Dyazide"],
+    "cramps_per_week": 4,
+    "symptoms": [],
+    "conditions": ["diabetes"],
+}
 
 
 def environment() -> dict[str, str]:
@@ -78,8 +84,9 @@ def wall(command: list[str], runs: int) -> float:
     times = []
     for i in range(runs + 2):
         start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                       check=False)  # fmt: skip
+        subprocess.run(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
+        )
         if i >= 2:
             times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
@@ -87,8 +94,9 @@ def wall(command: list[str], runs: int) -> float:
 
 def peak_rss_mib(command: list[str]) -> float:
     """Peak resident memory of one run, in MiB."""
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             env=environment())  # fmt: skip
+    child = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment()
+    )
     _, _, usage = os.wait4(child.pid, 0)
     return usage.ru_maxrss / 1024
 
@@ -105,14 +113,27 @@ def grown_rules(factor: int, folder: Path) -> Path:
         for rule in data["rules"]:
             if "when" not in rule:
                 continue
-            copy = {key: value for key, value in rule.items()
-                    if key not in ("likelihood", "score", "calls_for_doctor", "triage",
-                                   "triage_when", "fallback", "reassurance", "summary",
-                                   "unless_flags")}  # fmt: skip
+            copy = {
+                key: value
+                for key, value in rule.items()
+                if key
+                not in (
+                    "likelihood",
+                    "score",
+                    "calls_for_doctor",
+                    "triage",
+                    "triage_when",
+                    "fallback",
+                    "reassurance",
+                    "summary",
+                    "unless_flags",
+                )
+            }
             copy.update(id=f"{rule['id']}_copy_{k}", kind="advice")
             copies.append(copy)
     data["rules"] += copies
     path = folder / f"rules-x{factor}.yaml"
+
     class NoAliases(yaml.SafeDumper):
         def ignore_aliases(self, data: object) -> bool:
             return True  # rules files may not use aliases
@@ -160,8 +181,13 @@ print(built, each, len(names))
 
 def medicine_figures() -> tuple[float, float, int]:
     """Knowledge base load (cache hit) in ms, µs to read one typed medicine, dictionary size."""
-    out = subprocess.run([sys.executable, "-c", MEDICINE_CODE], capture_output=True, text=True,
-                         env=environment(), check=True).stdout.split()  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", MEDICINE_CODE],
+        capture_output=True,
+        text=True,
+        env=environment(),
+        check=True,
+    ).stdout.split()
     return float(out[0]), float(out[1]), int(out[2])
 
 
@@ -169,8 +195,13 @@ def load_ms(path: Path, repeats: int) -> tuple[float, int]:
     """Median ms to load + validate + compile a rules file in a fresh process (no cache)."""
     times, rules = [], 0
     for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", LOAD_CODE, str(path)], capture_output=True,
-                             text=True, env=environment(), check=True).stdout.split()  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", LOAD_CODE, str(path)],
+            capture_output=True,
+            text=True,
+            env=environment(),
+            check=True,
+        ).stdout.split()
         times.append(float(out[0]))
         rules = int(out[1])
     return statistics.median(times), rules
@@ -179,8 +210,15 @@ def load_ms(path: Path, repeats: int) -> tuple[float, int]:
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "be0dcaa"  # the last commit before issue #15 (batch on every core, leaner JSON)
 FIELDS = "triage.level,red_flags.id,causes.id,medications"
-MEDICATIONS = [["Lipitor 40 mg"], ["Dyazide"], ["furosemide", "ramipril"], [], ["quinine"],
-               ["simvastatin", "amlodipine 5mg"], ["metformin"]]  # fmt: skip
+MEDICATIONS = [
+    ["Lipitor 40 mg"],
+    ["Dyazide"],
+    ["furosemide", "ramipril"],
+    [],
+    ["quinine"],
+    ["simvastatin", "amlodipine 5mg"],
+    ["metformin"],
+]
 CONDITIONS = [[], ["diabetes"], ["kidney_disease", "heart_failure"], [], ["osteoarthritis"]]
 SYMPTOMS = [[], ["one_leg_swollen"], ["fatigue"], None, ["dark_urine", "muscle_weakness"], []]
 
@@ -188,13 +226,17 @@ SYMPTOMS = [[], ["one_leg_swollen"], ["fatigue"], None, ["dark_urine", "muscle_w
 def intake_line(i: int) -> str:
     """One varied, valid answers document: what a year of intake forms looks like."""
     answers: dict[str, object] = {
-        "age": 18 + i % 83, "sex": ("female", "male", "other")[i % 3],
+        "age": 18 + i % 83,
+        "sex": ("female", "male", "other")[i % 3],
         "medications": MEDICATIONS[i % len(MEDICATIONS)],
-        "conditions": CONDITIONS[i % len(CONDITIONS)], "cramps_per_week": i % 8,
+        "conditions": CONDITIONS[i % len(CONDITIONS)],
+        "cramps_per_week": i % 8,
         "activity_level": ("sedentary", "light", "moderate", "vigorous")[i % 4],
-        "smoker": i % 5 == 0, "standing_hours": i % 13, "cramp_minutes": 1 + i % 12,
+        "smoker": i % 5 == 0,
+        "standing_hours": i % 13,
+        "cramp_minutes": 1 + i % 12,
         "footwear": ["high_heels"] if i % 7 == 0 else [],
-    }  # fmt: skip
+    }
     if SYMPTOMS[i % len(SYMPTOMS)] is not None:
         answers["symptoms"] = SYMPTOMS[i % len(SYMPTOMS)]
     return json.dumps(answers)
@@ -204,13 +246,17 @@ def build_old(commit: str, folder: Path) -> Path:
     """The `cramps` of an earlier commit, built as a wheel into its own virtual environment."""
     source = folder / f"src-{commit}"
     source.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True,
-                             check=True).stdout  # fmt: skip
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
     venv = folder / f"venv-{commit}"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(source)], check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", str(source)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return venv / "bin" / "cramps"
 
 
@@ -220,8 +266,7 @@ class Run:
     def __init__(self, command: list[str], sink: Path | None = None):
         out = sink.open("wb") if sink is not None else subprocess.DEVNULL
         start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL,
-                                 env=environment())  # fmt: skip
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=environment())
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         self.wall = time.perf_counter() - start
@@ -271,11 +316,13 @@ def scale_rows(row, folder: Path, lines: int, runs: int, against: str | None) ->
     if old_cramps is not None:
         check_old = [str(old_cramps), *check_new[1:]]
         start_old = wall(check_old, runs * 3)
-        row("start-up of a non-interactive check --format json, this vs before",
-            f"{start_new:.0f} ms vs {start_old:.0f} ms (commit {against})", check_new)
+        row(
+            "start-up of a non-interactive check --format json, this vs before",
+            f"{start_new:.0f} ms vs {start_old:.0f} ms (commit {against})",
+            check_new,
+        )
     else:
-        row("start-up of a non-interactive check --format json", f"{start_new:.0f} ms",
-            check_new)  # fmt: skip
+        row("start-up of a non-interactive check --format json", f"{start_new:.0f} ms", check_new)
 
     out = folder / "out.jsonl"  # a real file: writing 17 KB a line is part of the cost
     one = median_run([*new, "--jobs", "1"], runs, out)
@@ -284,29 +331,41 @@ def scale_rows(row, folder: Path, lines: int, runs: int, against: str | None) ->
     room = (before_two + headroom()) / 2
     if old is not None:
         before = median_run(old, runs, out)
-        row(f"batch before (commit {against}), {lines:,} varied lines",
+        row(
+            f"batch before (commit {against}), {lines:,} varied lines",
             f"{lines / before.wall:,.0f} lines/s ({before.cpu / lines * 1000:.3f} ms CPU a line)",
-            old)  # fmt: skip
+            old,
+        )
     ratio = f" = {before.wall / one.wall:.2f}x commit {against} (target 3x)" if old else ""
     cpu_ratio = f", {before.cpu / one.cpu:.2f}x by CPU time" if old else ""
-    row(f"batch --jobs 1, {lines:,} varied lines, full documents, to a file",
+    row(
+        f"batch --jobs 1, {lines:,} varied lines, full documents, to a file",
         f"{lines / one.wall:,.0f} lines/s ({one.cpu / lines * 1000:.3f} ms CPU a line)"
-        f"{ratio}{cpu_ratio}", [*new, "--jobs", "1"])  # fmt: skip
-    row(f"batch --jobs 2, {lines:,} varied lines, full documents, to a file",
+        f"{ratio}{cpu_ratio}",
+        [*new, "--jobs", "1"],
+    )
+    row(
+        f"batch --jobs 2, {lines:,} varied lines, full documents, to a file",
         f"{lines / two.wall:,.0f} lines/s = {one.wall / two.wall:.2f}x --jobs 1 (target 1.7x; "
         f"two CPU-bound processes ran {room:.2f}x one at the time)",
-        [*new, "--jobs", "2"])  # fmt: skip
+        [*new, "--jobs", "2"],
+    )
     narrow = median_run([*new, "--jobs", "2", "--fields", FIELDS], runs, out)
-    row(f"batch --jobs 2 --fields, {lines:,} lines", f"{lines / narrow.wall:,.0f} lines/s",
-        [*new, "--jobs", "2", "--fields", FIELDS])  # fmt: skip
+    row(
+        f"batch --jobs 2 --fields, {lines:,} lines",
+        f"{lines / narrow.wall:,.0f} lines/s",
+        [*new, "--jobs", "2", "--fields", FIELDS],
+    )
 
     full_out, narrow_out = folder / "full.jsonl", folder / "narrow.jsonl"
     Run(new, full_out)
     Run([*new, "--fields", FIELDS], narrow_out)
     full_bytes, narrow_bytes = full_out.stat().st_size / lines, narrow_out.stat().st_size / lines
-    row("bytes per output line, full vs --fields",
+    row(
+        "bytes per output line, full vs --fields",
         f"{full_bytes:,.0f} B vs {narrow_bytes:,.0f} B ({full_bytes / narrow_bytes:.0f}x fewer)",
-        [*new, "--fields", FIELDS])  # fmt: skip
+        [*new, "--fields", FIELDS],
+    )
 
     big = folder / "intake-big.jsonl"
     with big.open("w") as sink:
@@ -315,21 +374,35 @@ def scale_rows(row, folder: Path, lines: int, runs: int, against: str | None) ->
     for jobs in ("1", "2"):
         small_peak = Run([*new, "--jobs", jobs]).peak
         big_peak = Run([str(CRAMPS), "check", "--batch", str(big), "--jobs", jobs]).peak
-        row(f"batch --jobs {jobs} peak memory (largest process), {lines:,} vs {lines * 10:,} "
-            "lines", f"{small_peak:.1f} MiB vs {big_peak:.1f} MiB",
-            [str(CRAMPS), "check", "--batch", str(big), "--jobs", jobs])  # fmt: skip
+        row(
+            f"batch --jobs {jobs} peak memory (largest process), {lines:,} vs {lines * 10:,} lines",
+            f"{small_peak:.1f} MiB vs {big_peak:.1f} MiB",
+            [str(CRAMPS), "check", "--batch", str(big), "--jobs", jobs],
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs per timing (median)")
     parser.add_argument("--batch-lines", type=int, default=2000)
-    parser.add_argument("--scale-lines", type=int, default=20000,
-                        help="lines of the --jobs and commit-against-commit batch figures")
-    parser.add_argument("--against", default=BASELINE, metavar="COMMIT",
-                        help="earlier commit to measure batch against ('' for none)")
-    parser.add_argument("--only", choices=("all", "scale"), default="all",
-                        help="scale: only the batch scale figures (issue #15)")
+    parser.add_argument(
+        "--scale-lines",
+        type=int,
+        default=20000,
+        help="lines of the --jobs and commit-against-commit batch figures",
+    )
+    parser.add_argument(
+        "--against",
+        default=BASELINE,
+        metavar="COMMIT",
+        help="earlier commit to measure batch against ('' for none)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=("all", "scale"),
+        default="all",
+        help="scale: only the batch scale figures (issue #15)",
+    )
     args = parser.parse_args()
     if not CRAMPS.exists():
         sys.exit(f"no cramps next to {sys.executable}: install it first (pip install .)")
@@ -361,17 +434,25 @@ def main() -> int:
         row(f"minimal two-command Typer {typer.__version__} app", f"{floor:.0f} ms", floor_cmd)
         version_cmd = [str(CRAMPS), "--version"]
         version = wall(version_cmd, runs)
-        row("cramps --version", f"{version:.0f} ms = {version / floor:.2f}x Typer (target 1.1x)",
-            version_cmd)  # fmt: skip
+        row(
+            "cramps --version",
+            f"{version:.0f} ms = {version / floor:.2f}x Typer (target 1.1x)",
+            version_cmd,
+        )
         check_cmd = [str(CRAMPS), "check", "--answers", str(answers), "--format", "json"]
         check = wall(check_cmd, runs)
-        row("cramps check --answers FILE --format json",
+        row(
+            "cramps check --answers FILE --format json",
             f"{check:.0f} ms = {check / floor:.2f}x Typer (target 1.3x); "
             f"{check - bare:.0f} ms over the bare interpreter (stretch goal 100)",
-            check_cmd)  # fmt: skip
+            check_cmd,
+        )
         text_cmd = [str(CRAMPS), "check", "--answers", str(answers), "--no-color"]
-        row("cramps check --answers FILE (text through rich)", f"{wall(text_cmd, runs):.0f} ms",
-            text_cmd)  # fmt: skip
+        row(
+            "cramps check --answers FILE (text through rich)",
+            f"{wall(text_cmd, runs):.0f} ms",
+            text_cmd,
+        )
 
         lines = [json.dumps({**ANSWERS, "age": 20 + i % 80}) for i in range(args.batch_lines)]
         batch_in = folder / "batch.jsonl"
@@ -379,19 +460,25 @@ def main() -> int:
         batch_out = folder / "batch-out.jsonl"
         batch_cmd = [str(CRAMPS), "check", "--batch", str(batch_in)]
         with batch_out.open("w") as sink:
-            subprocess.run(batch_cmd, stdout=sink, stderr=subprocess.DEVNULL, env=environment(),
-                           check=True)  # fmt: skip
+            subprocess.run(
+                batch_cmd, stdout=sink, stderr=subprocess.DEVNULL, env=environment(), check=True
+            )
         batch_runs = max(3, runs // 3)
         batch = wall(batch_cmd, batch_runs)
         floor_script = folder / "json_floor.py"
         floor_script.write_text(JSON_FLOOR)
         json_cmd = [sys.executable, str(floor_script), str(batch_in), str(batch_out)]
         json_floor = wall(json_cmd, batch_runs)
-        row(f"cramps check --batch, {args.batch_lines} lines",
+        row(
+            f"cramps check --batch, {args.batch_lines} lines",
             f"{batch:.0f} ms = {batch / json_floor:.2f}x the bare JSON floor (target 3x)",
-            batch_cmd)  # fmt: skip
-        row(f"bare JSON floor, {args.batch_lines} lines (parse in; parse and re-serialise out)",
-            f"{json_floor:.0f} ms", json_cmd)  # fmt: skip
+            batch_cmd,
+        )
+        row(
+            f"bare JSON floor, {args.batch_lines} lines (parse in; parse and re-serialise out)",
+            f"{json_floor:.0f} ms",
+            json_cmd,
+        )
 
         big_lines = args.batch_lines * 100
         big_in = folder / "batch-big.jsonl"
@@ -401,28 +488,38 @@ def main() -> int:
         small_rss = peak_rss_mib(batch_cmd)
         big_cmd = [str(CRAMPS), "check", "--batch", str(big_in)]
         big_rss = peak_rss_mib(big_cmd)
-        row(f"batch peak memory, {args.batch_lines} vs {big_lines} lines",
-            f"{small_rss:.1f} MiB vs {big_rss:.1f} MiB", big_cmd)  # fmt: skip
+        row(
+            f"batch peak memory, {args.batch_lines} vs {big_lines} lines",
+            f"{small_rss:.1f} MiB vs {big_rss:.1f} MiB",
+            big_cmd,
+        )
 
         built, each, size = medicine_figures()
-        row(f"reading 1000 typed medicine names ({size} in the dictionary; a third misspelt)",
+        row(
+            f"reading 1000 typed medicine names ({size} in the dictionary; a third misspelt)",
             f"{each:.0f} µs a name; knowledge base with its medicine index loaded in "
-            f"{built:.0f} ms", "kb.medicines.match, in one process")  # fmt: skip
+            f"{built:.0f} ms",
+            "kb.medicines.match, in one process",
+        )
         scale_rows(row, folder, args.scale_lines, max(3, runs // 5), args.against or None)
 
         from cramp_cli.knowledge.loader import default_rules_path
 
         repeats = max(3, runs // 5)
         base_ms, base_rules = load_ms(default_rules_path(), repeats)
-        row(f"load + validate + compile, {base_rules} rules",
+        row(
+            f"load + validate + compile, {base_rules} rules",
             f"{base_ms:.0f} ms ({base_ms / base_rules:.2f} ms a rule)",
-            "knowledge.validate_bytes + build, no cache")  # fmt: skip
+            "knowledge.validate_bytes + build, no cache",
+        )
         for factor in (10, 100):
             path = grown_rules(factor, folder)
             ms, count = load_ms(path, repeats)
-            row(f"load + validate + compile, {count} rules (x{factor})",
+            row(
+                f"load + validate + compile, {count} rules (x{factor})",
                 f"{ms:.0f} ms ({ms / count:.2f} ms a rule)",
-                f"knowledge.validate_bytes + build of {path.name}")  # fmt: skip
+                f"knowledge.validate_bytes + build of {path.name}",
+            )
 
     return report(rows, runs)
 
@@ -431,9 +528,11 @@ def report(rows: list[tuple[str, str, str]], runs: int) -> int:
     import typer
 
     load = os.getloadavg()[0]
-    print(f"\ncramps benchmarks: Python {sys.version.split()[0]}, Typer {typer.__version__}, "
-          f"{os.cpu_count()} cores (load average {load:.1f} at the end); medians of {runs} "
-          "runs\n")  # fmt: skip
+    print(
+        f"\ncramps benchmarks: Python {sys.version.split()[0]}, Typer {typer.__version__}, "
+        f"{os.cpu_count()} cores (load average {load:.1f} at the end); medians of {runs} "
+        "runs\n"
+    )
     print("| measure | figure | command |")
     print("|---|---|---|")
     for measure, figure, command in rows:

@@ -236,8 +236,10 @@ def _restore(rules: str | None, sha256: str) -> KnowledgeBase:
     if kb is None:
         kb = load(rules)
         if kb.sha256 != sha256:
-            raise CrampsError(f"{rules or 'rules.yaml'} changed since the knowledge base was "
-                              "loaded (its sha256 differs); load it again")  # fmt: skip
+            raise CrampsError(
+                f"{rules or 'rules.yaml'} changed since the knowledge base was "
+                "loaded (its sha256 differs); load it again"
+            )
     return kb
 
 

@@ -6,8 +6,6 @@ bad input, 130 with "Interrupted." for Ctrl-C, and a quiet exit 0 when the reade
 output goes away.
 """
 
-
-
 import os
 import sys
 from typing import Annotated
@@ -29,10 +27,16 @@ def _version(value: bool) -> None:
 
 
 def main(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True,
-        help="Show the version of cramps and of its knowledge base.")] = False,
-) -> None:  # fmt: skip
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show the version of cramps and of its knowledge base.",
+        ),
+    ] = False,
+) -> None:
     """A symptom checker for nocturnal leg cramps. Not a diagnosis."""
 
 
@@ -50,8 +54,10 @@ def build_app(argv: list[str]) -> typer.Typer:
     app.callback()(main)
     name = next((arg for arg in argv if not arg.startswith("-")), None)
     # `completion` describes every command, so it needs them all, like --help.
-    every = name not in COMMANDS or name == "completion"
-    wanted = list(dict.fromkeys(COMMANDS.values())) if every else [COMMANDS[name]]
+    if name is None or name not in COMMANDS or name == "completion":
+        wanted = list(dict.fromkeys(COMMANDS.values()))
+    else:
+        wanted = [COMMANDS[name]]
     for register in wanted:
         register(app)
     return app
@@ -90,9 +96,7 @@ def _schema(app: typer.Typer) -> None:
 def _medicines(app: typer.Typer) -> None:
     from .commands import medicines
 
-    app.command(name="medicines", help=medicines.HELP, epilog=medicines.EPILOG)(
-        medicines.medicines
-    )
+    app.command(name="medicines", help=medicines.HELP, epilog=medicines.EPILOG)(medicines.medicines)
 
 
 def _diary(app: typer.Typer) -> None:
@@ -118,9 +122,19 @@ def _completion(app: typer.Typer) -> None:
 
 
 # In the order `cramps --help` lists them.
-COMMANDS = {"check": _check, "rules": _rules, "why": _why, "schema": _schema,
-            "medicines": _medicines, "log": _diary, "history": _diary, "stats": _diary,
-            "report": _diary, "forget": _diary, "completion": _completion}  # fmt: skip
+COMMANDS = {
+    "check": _check,
+    "rules": _rules,
+    "why": _why,
+    "schema": _schema,
+    "medicines": _medicines,
+    "log": _diary,
+    "history": _diary,
+    "stats": _diary,
+    "report": _diary,
+    "forget": _diary,
+    "completion": _completion,
+}
 
 
 def run(argv: list[str]) -> int:
@@ -169,8 +183,10 @@ def run(argv: list[str]) -> int:
             import traceback
 
             traceback.print_exc()
-        say(f"cramps: internal error: {type(error).__name__}: {error} "
-            "(set CRAMPS_DEBUG=1 for details)")  # fmt: skip
+        say(
+            f"cramps: internal error: {type(error).__name__}: {error} "
+            "(set CRAMPS_DEBUG=1 for details)"
+        )
         return EXIT_INTERNAL
     if code == EXIT_INTERRUPTED:
         say("Interrupted.")

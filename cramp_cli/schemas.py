@@ -77,10 +77,15 @@ def answers_model(kb: KnowledgeBase) -> type[BaseModel]:
         else:
             fields[question.id] = (kind | None, Field(None, description=_describe(question)))
     config = ConfigDict(
-        extra="forbid", strict=True, allow_inf_nan=False, title="cramps answers",
-        json_schema_extra={"description": "Answers to cramps (contract section 1), canonical "
-                           "form: a missing key or null means not answered."},
-    )  # fmt: skip
+        extra="forbid",
+        strict=True,
+        allow_inf_nan=False,
+        title="cramps answers",
+        json_schema_extra={
+            "description": "Answers to cramps (contract section 1), canonical "
+            "form: a missing key or null means not answered."
+        },
+    )
     return create_model("Answers", __config__=config, **fields)
 
 
@@ -133,13 +138,17 @@ class MedicationInfo(_Doc):
     match: Literal[contract.MATCH_KINDS]  # type: ignore[valid-type]
     components: list[MedicationPart] = Field(
         description="each recognised part of the input, with what it was read as (one for a "
-        "single name or a combination brand, one per name in a list)")
+        "single name or a combination brand, one per name in a list)"
+    )
     unrecognised: list[str] = Field(
         description="parts of the input not recognised as a medicine, as typed; empty when "
-        "everything was understood")
+        "everything was understood"
+    )
     ambiguous: list[AmbiguousName] | None = Field(
-        default=None, description="present when a name could be several medicines "
-        "('water tablet'): it is not guessed")
+        default=None,
+        description="present when a name could be several medicines "
+        "('water tablet'): it is not guessed",
+    )
 
 
 class Because(_Doc):
@@ -215,8 +224,9 @@ class Assessment(_Doc):
     tool: Tool
     knowledge_base: KnowledgeBaseInfo
     region: str | None = Field(
-        None, description="the region whose emergency numbers and services the texts name "
-        "(uk, ie, us, ca, au, nz, eu, neutral); absent when the knowledge base has no regions"
+        None,
+        description="the region whose emergency numbers and services the texts name "
+        "(uk, ie, us, ca, au, nz, eu, neutral); absent when the knowledge base has no regions",
     )
     answers: dict[str, Any] = Field(description="the canonical answers (cramps schema answers)")
     medications: list[MedicationInfo]

@@ -24,13 +24,19 @@ from tests.conftest import RULES, invoke, one_error_line
 EMERGENCY = {"age": 50, "symptoms": ["breathless_or_chest_pain"]}
 
 
-def run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
-        **kwargs) -> subprocess.CompletedProcess:  # fmt: skip
+def run(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, **kwargs
+) -> subprocess.CompletedProcess:
     """cramps in a real process (for closed or full standard output)."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "cramp_cli", *args], input=stdin,
-                          capture_output="stdout" not in kwargs, env=full_env, timeout=120,
-                          **kwargs)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "cramp_cli", *args],
+        input=stdin,
+        capture_output="stdout" not in kwargs,
+        env=full_env,
+        timeout=120,
+        **kwargs,
+    )
 
 
 def no_traceback(stderr: str) -> None:
@@ -81,13 +87,16 @@ def test_a_cache_planted_without_a_key_is_ignored(_isolated_home, kb):
 # --------------------------------------------------------------------------- duplicate keys
 
 
-@pytest.mark.parametrize("text", [
-    '{"age": 50, "symptoms": ["breathless_or_chest_pain"], "symptoms": []}',
-    '{"age": 50, "symptoms": ["breathless_or_chest_pain"], "Symptoms": []}',
-    '{"age": 50, "symptoms": ["breathless_or_chest_pain"], " SYMPTOMS ": []}',
-    "age: 50\nsymptoms: [breathless_or_chest_pain]\nsymptoms: []\n",
-    "age: 50\nsymptoms: [breathless_or_chest_pain]\nSymptoms: []\n",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"age": 50, "symptoms": ["breathless_or_chest_pain"], "symptoms": []}',
+        '{"age": 50, "symptoms": ["breathless_or_chest_pain"], "Symptoms": []}',
+        '{"age": 50, "symptoms": ["breathless_or_chest_pain"], " SYMPTOMS ": []}',
+        "age: 50\nsymptoms: [breathless_or_chest_pain]\nsymptoms: []\n",
+        "age: 50\nsymptoms: [breathless_or_chest_pain]\nSymptoms: []\n",
+    ],
+)
 def test_duplicate_keys_are_an_error_naming_the_key(text):
     result = invoke("check", "--answers", "-", "--format", "json", input=text)
     assert result.code == 2
@@ -115,8 +124,9 @@ def test_yaml_answers_read_numbers_as_yaml_1_2(text, expected):
 
 
 def test_yaml_answers_do_not_read_1_30_as_ninety():
-    result = invoke("check", "--answers", "-", "--format", "json",
-                    input="age: 50\ncramp_minutes: 1:30\n")  # fmt: skip
+    result = invoke(
+        "check", "--answers", "-", "--format", "json", input="age: 50\ncramp_minutes: 1:30\n"
+    )
     assert result.code == 2
     assert "cramp_minutes" in one_error_line(result.stderr)
 
@@ -124,12 +134,15 @@ def test_yaml_answers_do_not_read_1_30_as_ninety():
 # --------------------------------------------------------------------------- depth and size
 
 
-@pytest.mark.parametrize("text", [
-    "[" * 5000 + "]" * 5000,
-    '{"age": 50, "symptoms": ' + "[" * 5000 + "]" * 5000 + "}",
-    "a:\n" + "".join("  " * i + "- \n" for i in range(1, 400)),
-    "age: " + "[" * 400 + "]" * 400,
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"age": 50, "symptoms": ' + "[" * 5000 + "]" * 5000 + "}",
+        "a:\n" + "".join("  " * i + "- \n" for i in range(1, 400)),
+        "age: " + "[" * 400 + "]" * 400,
+    ],
+)
 def test_deep_nesting_is_one_clean_error(text):
     result = invoke("check", "--answers", "-", "--format", "json", input=text)
     assert result.code == 2
@@ -218,8 +231,7 @@ def test_an_endless_batch_line_ends_the_batch_with_its_error(monkeypatch):
 
 def test_an_integer_of_thousands_of_digits_is_a_clean_error():
     for args in (["--age", "9" * 5000], ["--answers", "-"]):
-        result = invoke("check", *args, "--format", "json",
-                        input='{"age": ' + "9" * 5000 + "}")  # fmt: skip
+        result = invoke("check", *args, "--format", "json", input='{"age": ' + "9" * 5000 + "}")
         assert result.code == 2
         one_error_line(result.stderr)
 
@@ -229,7 +241,7 @@ def test_infinite_bounds_in_a_rules_file_are_invalid(tmp_path):
     start = text.index("  - id: standing_hours")
     at = text.index("max: 24", start)
     path = tmp_path / "rules.yaml"
-    path.write_text(text[:at] + "max: .inf" + text[at + len("max: 24"):], encoding="utf-8")
+    path.write_text(text[:at] + "max: .inf" + text[at + len("max: 24") :], encoding="utf-8")
     result = invoke("rules", "validate", str(path))
     assert result.code == 3
     assert "finite number" in result.stderr
@@ -247,8 +259,9 @@ def test_a_long_list_of_medicines_is_refused_quickly():
 
 def test_one_non_utf8_byte_spoils_only_its_batch_line(tmp_path):
     source = tmp_path / "in.jsonl"
-    source.write_bytes(b'{"age": 40, "medications": ["\xff"]}\n' + json.dumps(EMERGENCY).encode()
-                       + b"\n")  # fmt: skip
+    source.write_bytes(
+        b'{"age": 40, "medications": ["\xff"]}\n' + json.dumps(EMERGENCY).encode() + b"\n"
+    )
     result = invoke("check", "--batch", str(source))
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert first["line"] == 1 and "UTF-8" in first["error"]["message"]
@@ -264,9 +277,22 @@ def test_an_answers_file_that_is_not_utf8_is_a_clean_error(tmp_path):
 
 
 def test_invalid_utf8_in_an_argument_is_a_clean_error():
-    result = subprocess.run([sys.executable, "-m", "cramp_cli", "check", "--age", "40",
-                             "--medication", os.fsdecode(b"\xff\xfe"), "--format", "json"],
-                            capture_output=True, timeout=120)  # fmt: skip
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cramp_cli",
+            "check",
+            "--age",
+            "40",
+            "--medication",
+            os.fsdecode(b"\xff\xfe"),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert b"UTF-8" in result.stderr and b"Traceback" not in result.stderr
 
@@ -284,8 +310,16 @@ def test_a_byte_order_mark_is_accepted_in_json_and_yaml_alike(text):
 @pytest.mark.parametrize("fmt", ["json", "text", "markdown"])
 def test_a_full_disk_is_exit_1_with_one_line(fmt):
     with open("/dev/full", "wb") as full:
-        result = run("check", "--answers", "-", "--format", fmt,
-                     stdin=json.dumps(EMERGENCY).encode(), stdout=full, stderr=subprocess.PIPE)
+        result = run(
+            "check",
+            "--answers",
+            "-",
+            "--format",
+            fmt,
+            stdin=json.dumps(EMERGENCY).encode(),
+            stdout=full,
+            stderr=subprocess.PIPE,
+        )
     assert result.returncode == 1
     lines = result.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "No space left" in lines[0], lines
@@ -303,10 +337,16 @@ def test_a_full_disk_during_a_batch_is_exit_1_with_no_summary(tmp_path):
 
 def test_a_closed_stdout_is_exit_1_with_one_line():
     result = subprocess.run(
-        [sys.executable, "-c",
-         "import os, sys, runpy; os.close(1); sys.argv = ['cramps', 'check', '--age', '50', "
-         "'--format', 'json']; runpy.run_module('cramp_cli', run_name='__main__')"],
-        capture_output=False, stderr=subprocess.PIPE, timeout=120)  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, runpy; os.close(1); sys.argv = ['cramps', 'check', '--age', '50', "
+            "'--format', 'json']; runpy.run_module('cramp_cli', run_name='__main__')",
+        ],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        timeout=120,
+    )
     assert result.returncode == 1
     lines = result.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("cramps: error:"), lines
@@ -322,9 +362,13 @@ def test_a_full_disk_writing_the_report_removes_the_partial_file(tmp_path, monke
     out = tmp_path / "report.md"
     result = invoke("report", "--out", str(out))
     assert result.code == 1
-    assert "No space left" in one_error_line(result.stderr.replace(
-        "cramps: warning: no saved assessment in the diary; run cramps check --save to "
-        "include one\n", ""))  # fmt: skip
+    assert "No space left" in one_error_line(
+        result.stderr.replace(
+            "cramps: warning: no saved assessment in the diary; run cramps check --save to "
+            "include one\n",
+            "",
+        )
+    )
     assert "Wrote" not in result.stderr
     assert not out.exists()
 
@@ -344,17 +388,24 @@ def test_a_full_disk_while_saving_to_the_diary_is_not_called_damage(monkeypatch)
 
 @pytest.mark.parametrize("columns", ["0", "-5", "abc", "99999999999"])
 def test_a_hostile_columns_still_prints_the_emergency(columns):
-    result = run("check", "--answers", "-", stdin=json.dumps(EMERGENCY).encode(),
-                 env={"COLUMNS": columns})  # fmt: skip
+    result = run(
+        "check", "--answers", "-", stdin=json.dumps(EMERGENCY).encode(), env={"COLUMNS": columns}
+    )
     assert result.returncode == 0
     assert b"999" in result.stdout
     no_traceback(result.stderr.decode())
 
 
 def test_an_ascii_only_output_still_prints_and_exits_0():
-    result = run("check", "--answers", "-", "--format", "markdown",
-                 stdin=json.dumps(EMERGENCY).encode(),
-                 env={"PYTHONIOENCODING": "ascii"})  # fmt: skip
+    result = run(
+        "check",
+        "--answers",
+        "-",
+        "--format",
+        "markdown",
+        stdin=json.dumps(EMERGENCY).encode(),
+        env={"PYTHONIOENCODING": "ascii"},
+    )
     assert result.returncode == 0
     assert b"999" in result.stdout
     no_traceback(result.stderr.decode())
@@ -362,8 +413,19 @@ def test_an_ascii_only_output_still_prints_and_exits_0():
 
 def test_an_impossible_time_zone_falls_back_to_utc(tmp_path):
     env = {"TZ": "UTC+24", "CRAMPS_HOME": str(tmp_path / "home")}
-    logged = run("log", "--leg", "left", "--muscle", "calf", "--minutes", "2", "--severity",
-                 "3", "--no-input", env=env)  # fmt: skip
+    logged = run(
+        "log",
+        "--leg",
+        "left",
+        "--muscle",
+        "calf",
+        "--minutes",
+        "2",
+        "--severity",
+        "3",
+        "--no-input",
+        env=env,
+    )
     assert logged.returncode == 0, logged.stderr
     assert run("stats", env=env).returncode == 0
 
@@ -376,8 +438,20 @@ def test_escape_codes_in_an_error_message_are_made_visible():
 
 
 def test_bidi_override_characters_in_a_diary_note_are_refused():
-    result = invoke("log", "--leg", "left", "--muscle", "calf", "--minutes", "2", "--severity",
-                    "3", "--note", "ok \u202eevil", "--no-input")  # fmt: skip
+    result = invoke(
+        "log",
+        "--leg",
+        "left",
+        "--muscle",
+        "calf",
+        "--minutes",
+        "2",
+        "--severity",
+        "3",
+        "--note",
+        "ok \u202eevil",
+        "--no-input",
+    )
     assert result.code == 2
     assert "bidirectional" in one_error_line(result.stderr)
 
@@ -385,10 +459,16 @@ def test_bidi_override_characters_in_a_diary_note_are_refused():
 @pytest.mark.parametrize("command", [["--version"], ["rules", "list"], ["check", "--age", "40"]])
 def test_a_closed_stdout_is_one_line_for_every_command(command):
     result = subprocess.run(
-        [sys.executable, "-c",
-         "import os, sys, runpy; os.close(1); sys.argv = ['cramps', *sys.argv[1:]]; "
-         "runpy.run_module('cramp_cli', run_name='__main__')", *command],
-        stderr=subprocess.PIPE, timeout=120)  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, runpy; os.close(1); sys.argv = ['cramps', *sys.argv[1:]]; "
+            "runpy.run_module('cramp_cli', run_name='__main__')",
+            *command,
+        ],
+        stderr=subprocess.PIPE,
+        timeout=120,
+    )
     assert result.returncode == 1
     lines = result.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and "cannot write" in lines[0], lines
@@ -396,8 +476,24 @@ def test_a_closed_stdout_is_one_line_for_every_command(command):
 
 def test_an_ascii_only_terminal_still_lists_a_note_with_accents(tmp_path):
     env = {"CRAMPS_HOME": str(tmp_path / "home"), "PYTHONIOENCODING": "ascii"}
-    assert run("log", "--leg", "left", "--muscle", "calf", "--minutes", "2", "--severity", "3",
-               "--note", "caf\u00e9", "--no-input", env=env).returncode == 0  # fmt: skip
+    assert (
+        run(
+            "log",
+            "--leg",
+            "left",
+            "--muscle",
+            "calf",
+            "--minutes",
+            "2",
+            "--severity",
+            "3",
+            "--note",
+            "caf\u00e9",
+            "--no-input",
+            env=env,
+        ).returncode
+        == 0
+    )
     listed = run("history", env=env)
     assert listed.returncode == 0
     assert b"caf" in listed.stdout
@@ -465,8 +561,19 @@ def test_a_world_writable_cramps_home_is_refused(tmp_path):
     home = tmp_path / "shared"
     home.mkdir()
     os.chmod(home, 0o777)
-    result = invoke("log", "--leg", "left", "--muscle", "calf", "--minutes", "2",
-                    "--severity", "3", "--no-input", env={"CRAMPS_HOME": str(home)})  # fmt: skip
+    result = invoke(
+        "log",
+        "--leg",
+        "left",
+        "--muscle",
+        "calf",
+        "--minutes",
+        "2",
+        "--severity",
+        "3",
+        "--no-input",
+        env={"CRAMPS_HOME": str(home)},
+    )
     assert result.code == 1
     assert "can be written by anyone" in one_error_line(result.stderr)
     assert not (home / "diary.sqlite3").exists()
@@ -487,8 +594,22 @@ def test_a_symlinked_diary_is_neither_read_nor_forgotten(tmp_path):
     home.mkdir(mode=0o700)
     elsewhere = tmp_path / "elsewhere.sqlite3"
     env = {"CRAMPS_HOME": str(tmp_path / "real")}
-    assert invoke("log", "--leg", "left", "--muscle", "calf", "--minutes", "2", "--severity",
-                  "3", "--no-input", env=env).code == 0  # fmt: skip
+    assert (
+        invoke(
+            "log",
+            "--leg",
+            "left",
+            "--muscle",
+            "calf",
+            "--minutes",
+            "2",
+            "--severity",
+            "3",
+            "--no-input",
+            env=env,
+        ).code
+        == 0
+    )
     os.replace(tmp_path / "real" / "diary.sqlite3", elsewhere)
     (home / "diary.sqlite3").symlink_to(elsewhere)
     env = {"CRAMPS_HOME": str(home)}

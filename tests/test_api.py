@@ -49,8 +49,7 @@ def shipped() -> api.KnowledgeBase:
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_assess_equals_the_json_of_cramps_check(shipped, tmp_path, path):
     answers = _answers(path)
-    result = invoke("check", "--answers", str(write_answers(tmp_path, answers)),
-                    "--format", "json")  # fmt: skip
+    result = invoke("check", "--answers", str(write_answers(tmp_path, answers)), "--format", "json")
     assert result.code == 0, result.stderr
     assert shipped.assess(answers, region=UK) == result.json()
 
@@ -157,15 +156,19 @@ def test_a_knowledge_base_pickles_by_reference_and_loads_once(shipped, tmp_path)
     data = pickle.dumps(kb)
     assert pickle.loads(data) is kb  # this process already holds it
     # Another process loads it from the path; a file changed meanwhile is refused.
-    code = ("import pickle, sys; kb = pickle.loads(sys.stdin.buffer.read()); "
-            "print(kb.assess({'age': 55})['triage']['level'])")  # fmt: skip
-    run = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True,
-                         cwd=ROOT, check=False)  # fmt: skip
+    code = (
+        "import pickle, sys; kb = pickle.loads(sys.stdin.buffer.read()); "
+        "print(kb.assess({'age': 55})['triage']['level'])"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], input=data, capture_output=True, cwd=ROOT, check=False
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.decode().strip() == shipped.assess({"age": 55})["triage"]["level"]
     rules.write_text(rules.read_text() + "\n# edited\n")
-    run = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True,
-                         cwd=ROOT, check=False)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-c", code], input=data, capture_output=True, cwd=ROOT, check=False
+    )
     assert run.returncode != 0
     assert b"changed since the knowledge base was loaded" in run.stderr
 
@@ -173,8 +176,12 @@ def test_a_knowledge_base_pickles_by_reference_and_loads_once(shipped, tmp_path)
 def test_numpy_values_of_a_pandas_row_are_plain_values(shipped):
     import numpy as np
 
-    answers = {"age": np.int64(67), "smoker": np.bool_(True), "cramps_per_week": np.float64(3),
-               "medications": np.array(["Lipitor"])}  # fmt: skip
+    answers = {
+        "age": np.int64(67),
+        "smoker": np.bool_(True),
+        "cramps_per_week": np.float64(3),
+        "medications": np.array(["Lipitor"]),
+    }
     plain = {"age": 67, "smoker": True, "cramps_per_week": 3, "medications": ["Lipitor"]}
     assert shipped.assess(answers) == shipped.assess(plain)
     with pytest.raises(api.AnswersError, match="age: must be"):
@@ -182,19 +189,23 @@ def test_numpy_values_of_a_pandas_row_are_plain_values(shipped):
 
 
 def test_importing_the_api_loads_nothing_and_check_never_imports_it(tmp_path):
-    code = ("import sys, cramp_cli.api; "
-            "print(sorted(m for m in sys.modules if m.startswith(('cramp_cli.engine', "
-            "'cramp_cli.knowledge', 'yaml', 'pydantic', 'orjson'))))")  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
+    code = (
+        "import sys, cramp_cli.api; "
+        "print(sorted(m for m in sys.modules if m.startswith(('cramp_cli.engine', "
+        "'cramp_cli.knowledge', 'yaml', 'pydantic', 'orjson'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
     answers = write_answers(tmp_path, {"age": 40})
-    code = ("import sys; from cramp_cli.cli import run; "
-            f"code = run(['check', '--answers', {str(answers)!r}, '--format', 'json']); "
-            "print(code, 'cramp_cli.api' in sys.modules, 'orjson' in sys.modules, "
-            "'cramp_cli.render.fields' in sys.modules, file=sys.stderr)")  # fmt: skip
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)  # fmt: skip
+    code = (
+        "import sys; from cramp_cli.cli import run; "
+        f"code = run(['check', '--answers', {str(answers)!r}, '--format', 'json']); "
+        "print(code, 'cramp_cli.api' in sys.modules, 'orjson' in sys.modules, "
+        "'cramp_cli.render.fields' in sys.modules, file=sys.stderr)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stderr.split() == ["0", "False", "False", "False"]
 
 
@@ -203,10 +214,26 @@ def test_importing_the_api_loads_nothing_and_check_never_imports_it(tmp_path):
 
 def _question_values():
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(-5, 200), st.floats(allow_nan=True),
-        st.sampled_from(["female", " Male ", "kidney-disease", "Kidney disease", "1", "x",
-                         "one_leg_swollen", "ONE LEG SWOLLEN", "vigorous", "high heels", ""]),
-    )  # fmt: skip
+        st.none(),
+        st.booleans(),
+        st.integers(-5, 200),
+        st.floats(allow_nan=True),
+        st.sampled_from(
+            [
+                "female",
+                " Male ",
+                "kidney-disease",
+                "Kidney disease",
+                "1",
+                "x",
+                "one_leg_swollen",
+                "ONE LEG SWOLLEN",
+                "vigorous",
+                "high heels",
+                "",
+            ]
+        ),
+    )
     return st.one_of(scalars, st.lists(scalars, max_size=4))
 
 
@@ -267,19 +294,34 @@ def test_the_documented_dask_example_runs_on_local_processes(tmp_path):
     assert "map_partitions(kb.assess_many" in dask_example
     _intake(tmp_path)
     script = tmp_path / "example.py"
-    script.write_text("import dask\n\nif __name__ == '__main__':\n"
-                      "    with dask.config.set(scheduler='processes'):\n"
-                      + "".join(f"        {line}\n" for line in dask_example.splitlines()))
+    script.write_text(
+        "import dask\n\nif __name__ == '__main__':\n"
+        "    with dask.config.set(scheduler='processes'):\n"
+        + "".join(f"        {line}\n" for line in dask_example.splitlines())
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
-                         text=True, env=env, timeout=300, check=False)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
-    got = [json.loads(line)
-           for part in sorted(tmp_path.glob("assessments-*.jsonl"))
-           for line in part.read_text().splitlines()]  # fmt: skip
+    got = [
+        json.loads(line)
+        for part in sorted(tmp_path.glob("assessments-*.jsonl"))
+        for line in part.read_text().splitlines()
+    ]
     fields = "triage.level,red_flags.id"
-    cli = subprocess.run([str(CRAMPS), "check", "--batch", str(tmp_path / "intake.jsonl"),
-                          "--fields", fields], capture_output=True, text=True, check=False)
+    cli = subprocess.run(
+        [str(CRAMPS), "check", "--batch", str(tmp_path / "intake.jsonl"), "--fields", fields],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert cli.returncode == 0, cli.stderr
     assert got == [json.loads(line) for line in cli.stdout.splitlines()]
     assert len(got) == len(EXAMPLE_FILES)

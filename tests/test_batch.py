@@ -31,8 +31,10 @@ def test_one_line_per_input_line_in_order_with_error_lines(cli, tmp_path, kb):
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == 5  # the blank line is skipped
     assert out[0] == assess(kb, {"age": 40})
-    assert out[1] == {"line": 3, "error": {"message": "age: must be a whole number from 1 to 120, "
-                                                      "not 'forty'"}}  # fmt: skip
+    assert out[1] == {
+        "line": 3,
+        "error": {"message": "age: must be a whole number from 1 to 120, not 'forty'"},
+    }
     assert out[2]["line"] == 4 and "not valid JSON" in out[2]["error"]["message"]
     assert out[3]["red_flags"][0]["id"] == "possible_dvt"
     assert out[4] == {"line": 6, "error": {"message": "missing required answers: age"}}
@@ -46,8 +48,9 @@ def test_each_output_line_is_compact_json(cli, tmp_path):
     assert result.code == 0
     lines = result.stdout.split("\n")
     assert lines[-1] == "" and len(lines) == 3
-    assert all(", " not in line[:60] and line.startswith('{"schema_version":1,')
-               for line in lines[:2])  # fmt: skip
+    assert all(
+        ", " not in line[:60] and line.startswith('{"schema_version":1,') for line in lines[:2]
+    )
     assert result.stderr.strip() == "2 assessed, 0 errors"
 
 
@@ -76,9 +79,14 @@ def _child_env() -> dict[str, str]:
 @pytest.mark.slow
 def test_results_stream_before_the_input_ends():
     """The first assessment arrives while the writer still holds the input open."""
-    child = subprocess.Popen([str(CRAMPS), "check", "--batch", "-"], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=_child_env())  # fmt: skip
+    child = subprocess.Popen(
+        [str(CRAMPS), "check", "--batch", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_child_env(),
+    )
     try:
         child.stdin.write(json.dumps({"age": 61}) + "\n")
         child.stdin.flush()
@@ -98,9 +106,12 @@ def test_results_stream_before_the_input_ends():
 def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path):
     source = tmp_path / "many.jsonl"
     source.write_text((json.dumps({"age": 44}) + "\n") * 3000)
-    child = subprocess.Popen([str(CRAMPS), "check", "--batch", str(source)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env=_child_env())  # fmt: skip
+    child = subprocess.Popen(
+        [str(CRAMPS), "check", "--batch", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_child_env(),
+    )
     child.stdout.readline()
     child.stdout.close()  # like `| head -n 1`
     assert child.wait(timeout=120) == 0

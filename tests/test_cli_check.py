@@ -10,20 +10,33 @@ import yaml
 
 from tests.conftest import EXAMPLES, RULES, one_error_line, write_answers
 
-EXPECT_KEYS = {"causes_include", "causes_exclude", "red_flags_include", "no_red_flags",
-               "red_flags_exactly", "drug_classes", "medications", "triage",
-               "self_care_never_mentions", "triage_because_include",
-               "text_mentions"}  # fmt: skip
+EXPECT_KEYS = {
+    "causes_include",
+    "causes_exclude",
+    "red_flags_include",
+    "no_red_flags",
+    "red_flags_exactly",
+    "drug_classes",
+    "medications",
+    "triage",
+    "self_care_never_mentions",
+    "triage_because_include",
+    "text_mentions",
+}
 
 
 # The shared examples, contract section 5's (next/) included.
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("**/*.json")),
-                         ids=lambda p: str(p.relative_to(EXAMPLES).with_suffix("")))
+@pytest.mark.parametrize(
+    "path",
+    sorted(EXAMPLES.glob("**/*.json")),
+    ids=lambda p: str(p.relative_to(EXAMPLES).with_suffix("")),
+)
 def test_shared_examples_hold(cli, tmp_path, path):
     case = json.loads(path.read_text())
     assert set(case["expect"]) <= EXPECT_KEYS
-    result = cli("check", "--answers", str(write_answers(tmp_path, case["answers"])),
-                 "--format", "json")  # fmt: skip
+    result = cli(
+        "check", "--answers", str(write_answers(tmp_path, case["answers"])), "--format", "json"
+    )
     assert result.code == 0, result.stderr
     doc = result.json()
     expect = case["expect"]
@@ -62,13 +75,44 @@ def test_long_lines_are_not_wrapped_in_json(cli):
 
 
 def test_flags_answer_every_question(cli):
-    result = cli("check", "--age", "30", "--sex", "Female", "--pregnant", "--trimester", "3",
-                 "--medication", "Lipitor 40 mg", "--medication", "furosemide",
-                 "--no-new-medicine", "--activity", "light", "--no-strenuous-exercise",
-                 "--heavy-sweating", "--no-plain-water", "--no-diarrhoea-or-vomiting",
-                 "--standing-hours", "9.5", "--footwear", "high-heels", "--alcohol-units", "3",
-                 "--non-smoker", "--condition", "Kidney disease", "--symptom", "fatigue",
-                 "--cramps-per-week", "2", "--cramp-minutes", "3", "--format", "json")  # fmt: skip
+    result = cli(
+        "check",
+        "--age",
+        "30",
+        "--sex",
+        "Female",
+        "--pregnant",
+        "--trimester",
+        "3",
+        "--medication",
+        "Lipitor 40 mg",
+        "--medication",
+        "furosemide",
+        "--no-new-medicine",
+        "--activity",
+        "light",
+        "--no-strenuous-exercise",
+        "--heavy-sweating",
+        "--no-plain-water",
+        "--no-diarrhoea-or-vomiting",
+        "--standing-hours",
+        "9.5",
+        "--footwear",
+        "high-heels",
+        "--alcohol-units",
+        "3",
+        "--non-smoker",
+        "--condition",
+        "Kidney disease",
+        "--symptom",
+        "fatigue",
+        "--cramps-per-week",
+        "2",
+        "--cramp-minutes",
+        "3",
+        "--format",
+        "json",
+    )
     assert result.code == 0, result.stderr
     doc = result.json()
     assert doc["unanswered"] == []
@@ -94,8 +138,14 @@ def test_answers_in_yaml_and_from_standard_input(cli, tmp_path):
     path = tmp_path / "a.yaml"
     path.write_text("age: 71\nconditions: [dialysis]\n")
     from_file = cli("check", "--answers", str(path), "--format", "json").json()
-    from_stdin = cli("check", "--answers", "-", "--format", "json",
-                     input=json.dumps({"age": 71, "conditions": ["dialysis"]})).json()  # fmt: skip
+    from_stdin = cli(
+        "check",
+        "--answers",
+        "-",
+        "--format",
+        "json",
+        input=json.dumps({"age": 71, "conditions": ["dialysis"]}),
+    ).json()
     assert from_file == from_stdin
     assert "dialysis" in [c["id"] for c in from_file["causes"]]
 
@@ -112,15 +162,17 @@ def test_the_same_answers_give_byte_identical_output(cli, tmp_path):
         ({"age": "67"}, "age: must be a whole number from 1 to 120, not '67'"),
         ({"age": 0}, "age: must be a whole number from 1 to 120"),
         ({"age": 40, "smoker": "yes"}, "smoker: must be true or false"),
-        ({"age": 40, "medication": ["x"]}, "medication: not a question id (did you mean "
-                                           "'medications'?)"),
+        (
+            {"age": 40, "medication": ["x"]},
+            "medication: not a question id (did you mean 'medications'?)",
+        ),
         ({"age": 40, "sex": "mail"}, "'mail' is not allowed (did you mean 'male'?)"),
         ({"age": 40, "symptoms": ["one_leg_swolen"]}, "did you mean 'one_leg_swollen'?"),
         ({"age": 40, "cramps_per_week": 9}, "cramps_per_week: must be a number from 0 to 7"),
         ({"age": 40, "cramp_minutes": 0}, "cramp_minutes: must be a number greater than 0"),
         ([1, 2], "answers must be an object"),
     ],
-)  # fmt: skip
+)
 def test_bad_answers_exit_2_with_one_line_naming_key_and_value(cli, tmp_path, answers, message):
     result = cli("check", "--answers", str(write_answers(tmp_path, answers)), "--format", "json")
     assert result.code == 2
@@ -159,8 +211,17 @@ def test_no_input_never_prompts(cli):
 
 def test_save_answers_round_trips(cli, tmp_path):
     saved = tmp_path / "saved.json"
-    first = cli("check", "--age", "67", "--medication", "Lipitor", "--save-answers", str(saved),
-                "--format", "json")  # fmt: skip
+    first = cli(
+        "check",
+        "--age",
+        "67",
+        "--medication",
+        "Lipitor",
+        "--save-answers",
+        str(saved),
+        "--format",
+        "json",
+    )
     assert json.loads(saved.read_text()) == {"age": 67, "medications": ["Lipitor"]}
     again = cli("check", "--answers", str(saved), "--format", "json")
     assert again.stdout == first.stdout
@@ -179,7 +240,8 @@ def test_bad_flag_values_name_the_flag(cli):
     result = cli("check", "--age", "forty")
     assert result.code == 2
     assert "--age: must be a whole number from 1 to 120, not 'forty'" in one_error_line(
-        result.stderr)  # fmt: skip
+        result.stderr
+    )
 
 
 def test_invalid_rules_file_exits_3(cli, tmp_path):
@@ -192,13 +254,29 @@ def test_invalid_rules_file_exits_3(cli, tmp_path):
 
 
 def test_markdown_has_every_section_in_order(cli):
-    result = cli("check", "--age", "67", "--medication", "Lipitor", "--symptom",
-                 "breathless_or_chest_pain", "--format", "markdown")  # fmt: skip
+    result = cli(
+        "check",
+        "--age",
+        "67",
+        "--medication",
+        "Lipitor",
+        "--symptom",
+        "breathless_or_chest_pain",
+        "--format",
+        "markdown",
+    )
     text = result.stdout
     assert text.startswith("# Leg cramp assessment")
-    order = ["**EMERGENCY", "999", "### EMERGENCY: ", "## The details",
-             "### What may be causing your cramps", "### Take care", "### When to see a doctor",
-             "not a diagnosis"]  # fmt: skip
+    order = [
+        "**EMERGENCY",
+        "999",
+        "### EMERGENCY: ",
+        "## The details",
+        "### What may be causing your cramps",
+        "### Take care",
+        "### When to see a doctor",
+        "not a diagnosis",
+    ]
     positions = [text.find(marker) for marker in order]
     assert -1 not in positions and positions == sorted(positions)
 
@@ -229,8 +307,10 @@ def test_version_names_the_knowledge_base(cli):
     assert result.code == 0
     from cramp_cli import __version__
 
-    assert result.stdout.strip() == f"cramps {__version__} (knowledge base " \
-        f"{yaml.safe_load(RULES.read_text())['version']})"  # fmt: skip
+    assert (
+        result.stdout.strip() == f"cramps {__version__} (knowledge base "
+        f"{yaml.safe_load(RULES.read_text())['version']})"
+    )
 
 
 def test_help_lists_examples_and_exit_codes(cli):

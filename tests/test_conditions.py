@@ -86,8 +86,10 @@ def test_classes_any_reports_the_medicine_as_typed():
     )
     assert value is True
     assert evidence == (("medications", "Lipitor 40 mg"),)
-    assert evaluate({"question": "medications", "classes_any": ["statin"]},
-                    {"medications": []})[0] is False  # fmt: skip
+    assert (
+        evaluate({"question": "medications", "classes_any": ["statin"]}, {"medications": []})[0]
+        is False
+    )
 
 
 def test_answered_is_never_unknown():
@@ -97,10 +99,18 @@ def test_answered_is_never_unknown():
 
 @pytest.mark.parametrize(
     ("op", "value", "answer", "expected"),
-    [("gt", 50, 50, False), ("gte", 50, 50, True), ("lt", 3, 2, True), ("lte", 3, 4, False),
-     ("between", [10, 60], 10, True), ("between", [10, 60], 61, False),
-     ("in", [30, 40], 40, True), ("not_in", [30, 40], 40, False), ("equals", 40, 40, True)],
-)  # fmt: skip
+    [
+        ("gt", 50, 50, False),
+        ("gte", 50, 50, True),
+        ("lt", 3, 2, True),
+        ("lte", 3, 4, False),
+        ("between", [10, 60], 10, True),
+        ("between", [10, 60], 61, False),
+        ("in", [30, 40], 40, True),
+        ("not_in", [30, 40], 40, False),
+        ("equals", 40, 40, True),
+    ],
+)
 def test_numeric_comparisons(op: str, value: Any, answer: int, expected: bool):
     assert evaluate({"question": "age", op: value}, {"age": answer})[0] is expected
 
@@ -128,18 +138,34 @@ def test_mistakes_are_reported_in_plain_words(condition: Any, message: str):
 
 def test_plain_words():
     condition = parse(
-        {"all": [{"question": "age", "gte": 51}, {"question": "sex", "not_in": ["male"]},
-                 {"any": [{"question": "smoker", "equals": True},
-                          {"question": "symptoms", "contains_any": ["dark_urine"]}]}]},
-        QUESTIONS, CLASSES,
-    )  # fmt: skip
+        {
+            "all": [
+                {"question": "age", "gte": 51},
+                {"question": "sex", "not_in": ["male"]},
+                {
+                    "any": [
+                        {"question": "smoker", "equals": True},
+                        {"question": "symptoms", "contains_any": ["dark_urine"]},
+                    ]
+                },
+            ]
+        },
+        QUESTIONS,
+        CLASSES,
+    )
     assert condition.describe() == (
         "age is at least 51 and sex is not male and (smoker is yes or symptoms include dark urine)"
     )
 
 
 def test_a_false_part_without_evidence_still_makes_all_false():
-    condition = {"all": [{"question": "age", "gte": 1},
-                         {"question": "medications", "classes_any": ["quinine"]}]}  # fmt: skip
-    assert evaluate(condition, {"age": 40, "medications": ["metformin"]},
-                    (Med("metformin", ()),))[0] is False  # fmt: skip
+    condition = {
+        "all": [
+            {"question": "age", "gte": 1},
+            {"question": "medications", "classes_any": ["quinine"]},
+        ]
+    }
+    assert (
+        evaluate(condition, {"age": 40, "medications": ["metformin"]}, (Med("metformin", ()),))[0]
+        is False
+    )

@@ -35,8 +35,14 @@ def mode(path: Path) -> int:
 
 
 def entry(when: datetime, n: int = 1, **values) -> Entry:
-    base = {"leg": "left", "muscle": "calf", "minutes": 2.0, "severity": 5, "helped": (),
-            "note": None}  # fmt: skip
+    base = {
+        "leg": "left",
+        "muscle": "calf",
+        "minutes": 2.0,
+        "severity": 5,
+        "helped": (),
+        "note": None,
+    }
     return Entry(id=n, when=when, **{**base, **values})
 
 
@@ -136,8 +142,13 @@ def foreign_sqlite(path: Path, app_id: int, wal: bool = False) -> None:
 
 def assert_refused(path: Path, before: bytes) -> None:
     names = {p.name for p in path.parent.iterdir()}
-    for action in (diary.list_entries, lambda: add(), diary.forget_all,
-                   lambda: diary.save_assessment({"x": 1}), diary.latest_assessment):  # fmt: skip
+    for action in (
+        diary.list_entries,
+        lambda: add(),
+        diary.forget_all,
+        lambda: diary.save_assessment({"x": 1}),
+        diary.latest_assessment,
+    ):
         with pytest.raises(DiaryError) as error:
             action()
         message = str(error.value)
@@ -221,9 +232,12 @@ def test_two_processes_writing_at_once_lose_nothing():
     """Both start on a diary that does not exist yet, so they also race to create it."""
     start = str(time.time() + 1.5)
     env = {**os.environ, "CRAMPS_HOME": str(home())}
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, start, name], env=env,
-                                stderr=subprocess.PIPE, text=True)
-               for name in ("a", "b")]  # fmt: skip
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, start, name], env=env, stderr=subprocess.PIPE, text=True
+        )
+        for name in ("a", "b")
+    ]
     for writer in writers:
         _, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
@@ -323,9 +337,11 @@ def test_a_night_runs_noon_to_noon():
 
 def test_cramps_either_side_of_midnight_are_one_night():
     monday = datetime(2026, 11, 23, tzinfo=UTC)
-    entries = [entry(monday.replace(hour=23, minute=30), 1),
-               entry(monday + timedelta(days=1, hours=1, minutes=30), 2),
-               entry(monday + timedelta(days=1, hours=13), 3)]  # fmt: skip
+    entries = [
+        entry(monday.replace(hour=23, minute=30), 1),
+        entry(monday + timedelta(days=1, hours=1, minutes=30), 2),
+        entry(monday + timedelta(days=1, hours=13), 3),
+    ]
     stats = diary_stats.compute_stats(entries, 8, SUNDAY)
     assert stats["episodes"] == 3
     assert stats["nights"] == 2
@@ -334,13 +350,21 @@ def test_cramps_either_side_of_midnight_are_one_night():
 
 def test_stats_window_and_counts():
     entries = [
-        entry(SUNDAY - timedelta(days=1, hours=17), 1, muscle="foot", leg="right", minutes=1,
-              severity=2, helped=("stretching", "heat")),
-        entry(SUNDAY - timedelta(days=9, hours=17), 2, minutes=3, severity=6,
-              helped=("stretching",)),
+        entry(
+            SUNDAY - timedelta(days=1, hours=17),
+            1,
+            muscle="foot",
+            leg="right",
+            minutes=1,
+            severity=2,
+            helped=("stretching", "heat"),
+        ),
+        entry(
+            SUNDAY - timedelta(days=9, hours=17), 2, minutes=3, severity=6, helped=("stretching",)
+        ),
         entry(SUNDAY - timedelta(days=10, hours=17), 3, minutes=10, severity=7),
         entry(SUNDAY - timedelta(weeks=20), 4),  # outside the 8 weeks
-    ]  # fmt: skip
+    ]
     stats = diary_stats.compute_stats(entries, 8, SUNDAY)
     assert stats["weeks"] == 8
     assert (stats["from"], stats["to"]) == ("2026-10-05", "2026-11-29")
@@ -352,8 +376,7 @@ def test_stats_window_and_counts():
     assert stats["median_minutes"] == 3
     assert stats["by_muscle"] == {"calf": 2, "foot": 1, "thigh": 0, "other": 0}
     assert stats["by_leg"] == {"left": 2, "right": 1, "both": 0}
-    assert stats["helped"] == {"stretching": 2, "walking": 0, "massage": 0, "heat": 1,
-                               "other": 0}  # fmt: skip
+    assert stats["helped"] == {"stretching": 2, "walking": 0, "massage": 0, "heat": 1, "other": 0}
 
 
 def test_an_empty_diary_has_empty_stats():
@@ -416,8 +439,10 @@ def test_the_current_week_counts_its_nights_so_far():
 
 
 def test_diary_answers_average_nights_over_four_weeks():
-    entries = [entry(SUNDAY - timedelta(days=d, hours=-1), d, minutes=m)
-               for d, m in ((1, 2), (2, 4), (9, 10), (20, 6), (60, 99))]  # fmt: skip
+    entries = [
+        entry(SUNDAY - timedelta(days=d, hours=-1), d, minutes=m)
+        for d, m in ((1, 2), (2, 4), (9, 10), (20, 6), (60, 99))
+    ]
     assert diary_stats.diary_answers(entries, SUNDAY) == {"cramps_per_week": 1, "cramp_minutes": 5}
 
 

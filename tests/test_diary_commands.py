@@ -107,15 +107,31 @@ def test_log_prints_the_new_id_alone():
 
 
 def test_log_stores_every_field():
-    entry_id = log("--when", "2026-11-20T03:10+01:00", "--helped", "Stretching", "--helped",
-                   "heat", "--helped", "stretching", "--note", "after a long walk",
-                   "--minutes", "0.5")  # fmt: skip
+    entry_id = log(
+        "--when",
+        "2026-11-20T03:10+01:00",
+        "--helped",
+        "Stretching",
+        "--helped",
+        "heat",
+        "--helped",
+        "stretching",
+        "--note",
+        "after a long walk",
+        "--minutes",
+        "0.5",
+    )
     (entry,) = diary.list_entries()
     assert entry.to_json() == {
-        "id": entry_id, "when": "2026-11-20T03:10:00+01:00", "leg": "left", "muscle": "calf",
-        "minutes": 0.5, "severity": 5, "helped": ["stretching", "heat"],
+        "id": entry_id,
+        "when": "2026-11-20T03:10:00+01:00",
+        "leg": "left",
+        "muscle": "calf",
+        "minutes": 0.5,
+        "severity": 5,
+        "helped": ["stretching", "heat"],
         "note": "after a long walk",
-    }  # fmt: skip
+    }
 
 
 def test_log_defaults_when_to_now_with_the_local_offset():
@@ -131,19 +147,25 @@ def test_log_defaults_when_to_now_with_the_local_offset():
     [
         (("--severity", "11"), "--severity: must be a whole number from 0 to 10, not 11"),
         (("--severity", "five"), "--severity: must be a whole number from 0 to 10, not five"),
-        (("--minutes", "-2"), "--minutes: must be a number of minutes more than 0 and at most "
-                              "240, not -2"),
+        (
+            ("--minutes", "-2"),
+            "--minutes: must be a number of minutes more than 0 and at most 240, not -2",
+        ),
         (("--minutes", "300"), "at most 240, not 300"),
         (("--leg", "tail"), "--leg: 'tail' is not allowed; allowed: left, right, both"),
-        (("--muscle", "neck"), "--muscle: 'neck' is not allowed; allowed: calf, foot, thigh, "
-                               "other"),
-        (("--helped", "ice"), "--helped: 'ice' is not allowed; allowed: stretching, walking, "
-                              "massage, heat, other"),
+        (
+            ("--muscle", "neck"),
+            "--muscle: 'neck' is not allowed; allowed: calf, foot, thigh, other",
+        ),
+        (
+            ("--helped", "ice"),
+            "--helped: 'ice' is not allowed; allowed: stretching, walking, massage, heat, other",
+        ),
         (("--when", "last tuesday"), "--when: 'last tuesday' is not a date and time; use ISO 8601"),
         (("--when", "2026-11-31T03:00"), "is not a date and time"),
         (("--note", "bad \x1b[2J"), "--note: control characters are not allowed"),
     ],
-)  # fmt: skip
+)
 def test_log_bad_values_exit_2_naming_what_is_allowed(args, message):
     base = dict(zip(REQUIRED[::2], REQUIRED[1::2], strict=True))
     base.update(dict(zip(args[::2], args[1::2], strict=True)))
@@ -173,8 +195,9 @@ def test_log_asks_a_person_for_what_is_missing(terminal):
 
 def test_log_asks_only_for_what_is_missing(terminal):
     prompter = terminal(["8"])
-    result = invoke("log", "--leg", "left", "--muscle", "calf", "--minutes", "2",
-                    "--helped", "heat")  # fmt: skip
+    result = invoke(
+        "log", "--leg", "left", "--muscle", "calf", "--minutes", "2", "--helped", "heat"
+    )
     assert result.code == 0, result.stderr
     assert len(prompter.asked) == 1 and "How bad" in prompter.asked[0]
     assert diary.list_entries()[0].helped == ("heat",)
@@ -222,10 +245,18 @@ def test_ctrl_c_or_ctrl_d_in_a_log_prompt_exits_130_without_saving(terminal, sto
 def three_entries() -> list[int]:
     return [
         log("--when", "2026-11-01T02:00", "--note", "first"),
-        log("--when", "2026-11-05T23:30", "--helped", "heat", "--helped", "walking",
-            "--note", 'say "hi", [bold]not bold[/bold] | pipe'),
+        log(
+            "--when",
+            "2026-11-05T23:30",
+            "--helped",
+            "heat",
+            "--helped",
+            "walking",
+            "--note",
+            'say "hi", [bold]not bold[/bold] | pipe',
+        ),
         log("--when", "2026-11-10T04:15", "--leg", "both", "--muscle", "thigh"),
-    ]  # fmt: skip
+    ]
 
 
 def test_history_json_is_a_list_of_entries(three_entries):
@@ -233,8 +264,10 @@ def test_history_json_is_a_list_of_entries(three_entries):
     assert result.code == 0
     entries = result.json()
     assert [e["id"] for e in entries] == three_entries
-    assert all(set(e) == {"id", "when", "leg", "muscle", "minutes", "severity", "helped",
-                          "note"} for e in entries)  # fmt: skip
+    assert all(
+        set(e) == {"id", "when", "leg", "muscle", "minutes", "severity", "helped", "note"}
+        for e in entries
+    )
     assert entries[1]["helped"] == ["heat", "walking"]
     assert entries[2]["note"] is None
     assert entries[0]["when"].startswith("2026-11-01T02:00:00")
@@ -253,8 +286,7 @@ def test_history_csv_reads_back_with_the_csv_module(three_entries):
     assert [int(r["id"]) for r in rows] == three_entries
     assert rows[1]["note"] == 'say "hi", [bold]not bold[/bold] | pipe'
     assert rows[1]["helped"] == "heat;walking"
-    assert list(rows[0]) == ["id", "when", "leg", "muscle", "minutes", "severity", "helped",
-                             "note"]  # fmt: skip
+    assert list(rows[0]) == ["id", "when", "leg", "muscle", "minutes", "severity", "helped", "note"]
 
 
 def test_history_table_shows_notes_literally(three_entries):
@@ -268,7 +300,8 @@ def test_history_table_shows_notes_literally(three_entries):
 def test_history_of_an_empty_diary():
     assert invoke("history", "-f", "json").stdout == "[]\n"
     assert invoke("history", "-f", "csv").stdout == (
-        "id,when,leg,muscle,minutes,severity,helped,note\n")  # fmt: skip
+        "id,when,leg,muscle,minutes,severity,helped,note\n"
+    )
     table = invoke("history")
     assert table.code == 0
     assert "cramps log" in table.stderr
@@ -301,8 +334,16 @@ def test_stats_json(recent_entries):
     result = invoke("stats", "--format", "json")
     assert result.code == 0, result.stderr
     stats = result.json()
-    for key in ("episodes", "nights_per_week", "mean_severity", "median_minutes", "by_muscle",
-                "by_leg", "helped", "trend"):  # fmt: skip
+    for key in (
+        "episodes",
+        "nights_per_week",
+        "mean_severity",
+        "median_minutes",
+        "by_muscle",
+        "by_leg",
+        "helped",
+        "trend",
+    ):
         assert key in stats
     assert stats["episodes"] == 4
     assert stats["nights"] == 3
@@ -331,8 +372,10 @@ def test_stats_text_has_a_chart_with_numbers(recent_entries):
     assert "Episodes:" in out and "Mean severity:" in out and "Trend:" in out
     chart = [line for line in out.splitlines() if line[:4].isdigit() and "-W" in line[:8]]
     assert len(chart) == 8
-    assert sum(int(line.split()[-1] if "so far" not in line else line.split()[-3])
-               for line in chart) == 3  # fmt: skip
+    assert (
+        sum(int(line.split()[-1] if "so far" not in line else line.split()[-3]) for line in chart)
+        == 3
+    )
     assert any(("#" in line or "█" in line) for line in chart)
     assert "(so far)" in chart[-1]
     assert "By muscle:" in out and "What helped:" in out
@@ -434,11 +477,18 @@ def test_forget_all_never_removes_a_foreign_file():
 
 @pytest.mark.parametrize(
     "args",
-    [("history",), ("history", "-f", "json"), ("stats",), ("report",), ("forget", "1"),
-     ("log", *REQUIRED), ("check", "--age", "60", "--from-diary"),
-     ("check", "--age", "60", "--save")],
+    [
+        ("history",),
+        ("history", "-f", "json"),
+        ("stats",),
+        ("report",),
+        ("forget", "1"),
+        ("log", *REQUIRED),
+        ("check", "--age", "60", "--from-diary"),
+        ("check", "--age", "60", "--save"),
+    ],
     ids=lambda a: " ".join(a[:2]),
-)  # fmt: skip
+)
 def test_every_command_refuses_a_damaged_file_with_exit_1(args):
     diary.diary_path().parent.mkdir()
     data = b"Z" + os.urandom(4095)
@@ -464,8 +514,14 @@ def test_the_installed_command_refuses_a_foreign_sqlite_file(tmp_path):
     conn.close()
     before = path.read_bytes()
     env = {**os.environ, "CRAMPS_HOME": str(path.parent)}
-    result = subprocess.run([str(CRAMPS), "log", *REQUIRED], env=env, capture_output=True,
-                            text=True, stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [str(CRAMPS), "log", *REQUIRED],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "another program" in result.stderr
     assert f"mv {path} {path}.bak" in result.stderr
@@ -489,8 +545,9 @@ def test_check_from_diary_fills_per_week_and_minutes():
 
 def test_check_from_diary_keeps_what_was_given(tmp_path):
     log("--when", days_ago(1), "--minutes", "7")
-    result = invoke("check", "--age", "60", "--cramps-per-week", "5", "--from-diary",
-                    "--format", "json")  # fmt: skip
+    result = invoke(
+        "check", "--age", "60", "--cramps-per-week", "5", "--from-diary", "--format", "json"
+    )
     answers = result.json()["answers"]
     assert answers["cramps_per_week"] == 5
     assert answers["cramp_minutes"] == 7
@@ -545,8 +602,9 @@ def spawn_log(*args: str):
     import pexpect
 
     env = {**os.environ, "CRAMPS_HOME": str(diary.diary_path().parent), "TERM": "xterm"}
-    return pexpect.spawn(str(CRAMPS), ["log", *args], env=env, encoding="utf-8", timeout=20,
-                         dimensions=(24, 100))  # fmt: skip
+    return pexpect.spawn(
+        str(CRAMPS), ["log", *args], env=env, encoding="utf-8", timeout=20, dimensions=(24, 100)
+    )
 
 
 @pytest.mark.slow

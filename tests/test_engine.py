@@ -23,42 +23,81 @@ def ids(items):
     ("answers", "flag", "level"),
     [
         ({"symptoms": ["breathless_or_chest_pain"]}, "possible_pulmonary_embolism", "emergency"),
-        ({"symptoms": ["one_leg_swollen", "breathless_or_chest_pain"]},
-         "possible_pulmonary_embolism", "emergency"),
-        ({"sex": "female", "age": 30, "pregnant": True, "pregnancy_trimester": 3,
-          "symptoms": ["severe_headache_or_vision_changes"]}, "possible_preeclampsia", "emergency"),
-        ({"sex": "female", "age": 30, "pregnant": True, "pregnancy_trimester": 2,
-          "symptoms": ["sudden_swelling_face_hands"]}, "possible_preeclampsia", "emergency"),
-        ({"sex": "female", "age": 30, "pregnant": True,
-          "symptoms": ["severe_headache_or_vision_changes"]}, "possible_preeclampsia", "emergency"),
+        (
+            {"symptoms": ["one_leg_swollen", "breathless_or_chest_pain"]},
+            "possible_pulmonary_embolism",
+            "emergency",
+        ),
+        (
+            {
+                "sex": "female",
+                "age": 30,
+                "pregnant": True,
+                "pregnancy_trimester": 3,
+                "symptoms": ["severe_headache_or_vision_changes"],
+            },
+            "possible_preeclampsia",
+            "emergency",
+        ),
+        (
+            {
+                "sex": "female",
+                "age": 30,
+                "pregnant": True,
+                "pregnancy_trimester": 2,
+                "symptoms": ["sudden_swelling_face_hands"],
+            },
+            "possible_preeclampsia",
+            "emergency",
+        ),
+        (
+            {
+                "sex": "female",
+                "age": 30,
+                "pregnant": True,
+                "symptoms": ["severe_headache_or_vision_changes"],
+            },
+            "possible_preeclampsia",
+            "emergency",
+        ),
         ({"symptoms": ["dark_urine", "muscle_weakness"]}, "possible_rhabdomyolysis", "emergency"),
-        ({"symptoms": ["dark_urine"], "medications": ["Zocor"]},
-         "possible_rhabdomyolysis", "emergency"),
+        (
+            {"symptoms": ["dark_urine"], "medications": ["Zocor"]},
+            "possible_rhabdomyolysis",
+            "emergency",
+        ),
         ({"symptoms": ["hot_skin_stopped_sweating"]}, "possible_heatstroke", "emergency"),
         ({"symptoms": ["confusion"], "heavy_sweating": True}, "possible_heatstroke", "emergency"),
         ({"symptoms": ["cold_pale_numb_leg"]}, "possible_limb_ischaemia", "emergency"),
-        ({"symptoms": ["saddle_numbness_or_bladder_change"]}, "possible_cauda_equina",
-         "emergency"),
+        ({"symptoms": ["saddle_numbness_or_bladder_change"]}, "possible_cauda_equina", "emergency"),
         ({"symptoms": ["tingling_mouth_or_hand_spasm"]}, "possible_tetany", "emergency"),
-        ({"symptoms": ["palpitations", "fainting"]}, "possible_electrolyte_emergency",
-         "emergency"),
+        ({"symptoms": ["palpitations", "fainting"]}, "possible_electrolyte_emergency", "emergency"),
         ({"symptoms": ["seizure"]}, "possible_electrolyte_emergency", "emergency"),
         ({"symptoms": ["palpitations"]}, "possible_electrolyte_emergency", "urgent"),
         ({"symptoms": ["calf_red_warm_tender"]}, "possible_dvt", "urgent"),
         ({"cramp_minutes": 15}, "prolonged_cramp", "urgent"),
-        ({"medications": ["rosuvastatin"], "started_new_medicine_recently": True},
-         "statin_muscle_symptoms", "urgent"),
-        ({"medications": ["quinine sulfate 300mg"], "symptoms": ["bruising_or_bleeding"]},
-         "quinine_bleeding", "urgent"),
+        (
+            {"medications": ["rosuvastatin"], "started_new_medicine_recently": True},
+            "statin_muscle_symptoms",
+            "urgent",
+        ),
+        (
+            {"medications": ["quinine sulfate 300mg"], "symptoms": ["bruising_or_bleeding"]},
+            "quinine_bleeding",
+            "urgent",
+        ),
         ({"symptoms": ["foot_pain_at_rest"]}, "critical_limb_ischaemia", "urgent"),
         ({"symptoms": ["muscle_wasting_or_twitching"]}, "neuromuscular_signs", "routine"),
         ({"symptoms": ["pain_walking_relieved_by_rest"]}, "possible_claudication", "routine"),
         ({"symptoms": ["urge_to_move_legs"]}, "possible_restless_legs", "routine"),
         ({"cramps_per_week": 3}, "very_frequent_cramps", "routine"),
-        ({"medications": ["Lasix"], "started_new_medicine_recently": True},
-         "started_after_new_medicine", "routine"),
+        (
+            {"medications": ["Lasix"], "started_new_medicine_recently": True},
+            "started_after_new_medicine",
+            "routine",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_red_flag_fires_with_its_triage(kb, answers, flag, level):
     doc = assess(kb, {**BASE, **answers})
     fired = {f["id"]: f for f in doc["red_flags"]}
@@ -71,33 +110,54 @@ def test_each_red_flag_fires_with_its_triage(kb, answers, flag, level):
 @pytest.mark.parametrize(
     ("answers", "flag"),
     [
-        ({"sex": "female", "age": 30, "pregnant": True, "pregnancy_trimester": 1,
-          "symptoms": ["severe_headache_or_vision_changes"]}, "possible_preeclampsia"),
+        (
+            {
+                "sex": "female",
+                "age": 30,
+                "pregnant": True,
+                "pregnancy_trimester": 1,
+                "symptoms": ["severe_headache_or_vision_changes"],
+            },
+            "possible_preeclampsia",
+        ),
         ({"symptoms": ["dark_urine"]}, "possible_rhabdomyolysis"),
         ({"symptoms": ["confusion"]}, "possible_heatstroke"),
         ({"cramp_minutes": 10}, "prolonged_cramp"),
         ({"cramps_per_week": 2.5}, "very_frequent_cramps"),
-        ({"medications": ["simvastatin"], "started_new_medicine_recently": False},
-         "statin_muscle_symptoms"),
+        (
+            {"medications": ["simvastatin"], "started_new_medicine_recently": False},
+            "statin_muscle_symptoms",
+        ),
         ({"medications": ["simvastatin"]}, "statin_muscle_symptoms"),
-        ({"medications": ["simvastatin"], "started_new_medicine_recently": True},
-         "started_after_new_medicine"),
-        ({"medications": ["quinapril"], "symptoms": ["bruising_or_bleeding"]},
-         "quinine_bleeding"),
+        (
+            {"medications": ["simvastatin"], "started_new_medicine_recently": True},
+            "started_after_new_medicine",
+        ),
+        ({"medications": ["quinapril"], "symptoms": ["bruising_or_bleeding"]}, "quinine_bleeding"),
         ({"symptoms": ["one_leg_swollen"]}, "possible_pulmonary_embolism"),
     ],
-)  # fmt: skip
+)
 def test_near_misses_do_not_fire(kb, answers, flag):
     doc = assess(kb, {**BASE, **answers})
     assert flag not in ids(doc["red_flags"])
 
 
 def test_every_red_flag_is_listed_most_serious_first(kb):
-    doc = assess(kb, {**BASE, "cramps_per_week": 5, "symptoms": [
-        "one_leg_swollen", "breathless_or_chest_pain", "urge_to_move_legs"]})  # fmt: skip
+    doc = assess(
+        kb,
+        {
+            **BASE,
+            "cramps_per_week": 5,
+            "symptoms": ["one_leg_swollen", "breathless_or_chest_pain", "urge_to_move_legs"],
+        },
+    )
     fired = ids(doc["red_flags"])
-    assert {"possible_pulmonary_embolism", "possible_dvt", "very_frequent_cramps",
-            "possible_restless_legs"} <= set(fired)  # fmt: skip
+    assert {
+        "possible_pulmonary_embolism",
+        "possible_dvt",
+        "very_frequent_cramps",
+        "possible_restless_legs",
+    } <= set(fired)
     levels = [f["triage"] for f in doc["red_flags"]]
     order = ["emergency", "urgent", "routine"]
     assert levels == sorted(levels, key=order.index)
@@ -184,7 +244,7 @@ def test_each_cause_fires_from_its_answers(kb, answers, cause):
         ({"heavy_sweating": True, "large_plain_water_intake": True}, "low_potassium"),
         ({"large_plain_water_intake": True}, "dehydration"),
     ],
-)  # fmt: skip
+)
 def test_near_miss_causes_do_not_fire(kb, answers, cause):
     assert cause not in ids(assess(kb, {**BASE, **answers})["causes"])
 
@@ -195,8 +255,17 @@ def test_idiopathic_when_and_only_when_no_other_cause(kb):
 
 
 def test_causes_are_ordered_by_score(kb):
-    doc = assess(kb, {"age": 70, "sex": "male", "smoker": True, "footwear": ["tight_shoes"],
-                      "conditions": ["dialysis"], "medications": ["furosemide"]})  # fmt: skip
+    doc = assess(
+        kb,
+        {
+            "age": 70,
+            "sex": "male",
+            "smoker": True,
+            "footwear": ["tight_shoes"],
+            "conditions": ["dialysis"],
+            "medications": ["furosemide"],
+        },
+    )
     scores = [c["score"] for c in doc["causes"]]
     assert scores == sorted(scores, reverse=True)
     assert all(c["likelihood"] in ("likely", "possible") for c in doc["causes"])
@@ -206,7 +275,9 @@ def test_medication_cause_names_each_component(kb):
     doc = assess(kb, {**BASE, "medications": ["Dyazide", "metformin"]})
     cause = next(c for c in doc["causes"] if c["id"] == "medication")
     assert {(d["input"], d["class"]) for d in cause["drugs"]} == {
-        ("Dyazide", "potassium_sparing_diuretic"), ("Dyazide", "thiazide_diuretic")}  # fmt: skip
+        ("Dyazide", "potassium_sparing_diuretic"),
+        ("Dyazide", "thiazide_diuretic"),
+    }
     assert cause["because"] == [{"question": "medications", "answer": "Dyazide"}]
 
 
@@ -254,8 +325,9 @@ def test_kidney_disease_blocks_magnesium(kb):
 
 
 def test_medicines_advice_never_says_stop_on_your_own(kb):
-    doc = assess(kb, {**BASE, "medications": ["simvastatin"],
-                      "started_new_medicine_recently": True})
+    doc = assess(
+        kb, {**BASE, "medications": ["simvastatin"], "started_new_medicine_recently": True}
+    )
     assert "do_not_stop_medicines" in ids(doc["cautions"])
 
 
@@ -305,17 +377,35 @@ def test_not_applicable_answers_are_ignored_with_a_warning(kb):
 def test_same_answers_give_byte_identical_json(kb):
     from cramp_cli.render.json import document
 
-    answers = {"age": 67, "sex": "female", "medications": ["Lipitor", "furosemide"],
-               "symptoms": ["one_leg_swollen"], "cramps_per_week": 3}  # fmt: skip
+    answers = {
+        "age": 67,
+        "sex": "female",
+        "medications": ["Lipitor", "furosemide"],
+        "symptoms": ["one_leg_swollen"],
+        "cramps_per_week": 3,
+    }
     assert document(assess(kb, answers)) == document(assess(kb, dict(reversed(answers.items()))))
 
 
 def test_document_has_the_contract_keys_in_order(kb):
     doc = assess(kb, BASE)
-    assert list(doc) == ["schema_version", "tool", "knowledge_base", "region", "answers",
-                         "medications",
-                         "triage", "red_flags", "causes", "self_care", "cautions", "see_doctor",
-                         "tests_to_discuss", "unanswered", "disclaimer"]  # fmt: skip
+    assert list(doc) == [
+        "schema_version",
+        "tool",
+        "knowledge_base",
+        "region",
+        "answers",
+        "medications",
+        "triage",
+        "red_flags",
+        "causes",
+        "self_care",
+        "cautions",
+        "see_doctor",
+        "tests_to_discuss",
+        "unanswered",
+        "disclaimer",
+    ]
     assert doc["schema_version"] == 1
     assert len(doc["knowledge_base"]["sha256"]) == 64
 
@@ -343,9 +433,19 @@ def test_look_alikes_of_the_clinical_reference_are_pointed_out(kb):
 
 
 def test_occasional_cramps_without_flags_are_self_care(kb):
-    doc = assess(kb, {"age": 35, "sex": "female", "pregnant": False, "medications": [],
-                      "conditions": [], "symptoms": [], "cramps_per_week": 1,
-                      "cramp_minutes": 2})  # fmt: skip
+    doc = assess(
+        kb,
+        {
+            "age": 35,
+            "sex": "female",
+            "pregnant": False,
+            "medications": [],
+            "conditions": [],
+            "symptoms": [],
+            "cramps_per_week": 1,
+            "cramp_minutes": 2,
+        },
+    )
     assert doc["triage"]["level"] == "self_care"
     assert doc["red_flags"] == []
     assert ids(doc["causes"]) == ["idiopathic"]

@@ -35,16 +35,25 @@ def test_check_keeps_only_the_paths_asked_for_lists_element_wise(cli, tmp_path):
 def test_paths_reach_into_lists_of_lists(cli, tmp_path):
     answers = write_answers(tmp_path, DVT)
     full = cli("check", "--answers", str(answers), "-f", "json").json()
-    result = cli("check", "--answers", str(answers), "-f", "json",
-                 "--fields", " causes.drugs.generic , red_flags.because.answer ,answers.age")
+    result = cli(
+        "check",
+        "--answers",
+        str(answers),
+        "-f",
+        "json",
+        "--fields",
+        " causes.drugs.generic , red_flags.because.answer ,answers.age",
+    )
     assert result.code == 0
     assert result.json() == {
         "answers": {"age": 70},
-        "red_flags": [{"because": [{"answer": b["answer"]} for b in f["because"]]}
-                      for f in full["red_flags"]],
-        "causes": [{"drugs": [{"generic": d["generic"]} for d in c["drugs"]]}
-                   for c in full["causes"]],
-    }  # fmt: skip
+        "red_flags": [
+            {"because": [{"answer": b["answer"]} for b in f["because"]]} for f in full["red_flags"]
+        ],
+        "causes": [
+            {"drugs": [{"generic": d["generic"]} for d in c["drugs"]]} for c in full["causes"]
+        ],
+    }
     assert {"generic": "atorvastatin"} in result.json()["causes"][0]["drugs"]
 
 
@@ -61,14 +70,19 @@ def test_a_whole_part_wins_over_a_narrower_path():
 
 def test_batch_narrows_assessments_and_keeps_error_lines_whole(cli, tmp_path):
     source = tmp_path / "in.jsonl"
-    source.write_text("\n".join([json.dumps(DVT), json.dumps({"age": "forty"}),
-                                 json.dumps({"age": 30, "symptoms": []})]) + "\n")  # fmt: skip
+    source.write_text(
+        "\n".join(
+            [json.dumps(DVT), json.dumps({"age": "forty"}), json.dumps({"age": 30, "symptoms": []})]
+        )
+        + "\n"
+    )
     result = cli("check", "--batch", str(source), "--fields", "triage.level,red_flags.id")
     assert result.code == 2
     lines = result.stdout.splitlines()
     assert lines[0] == '{"triage":{"level":"urgent"},"red_flags":[{"id":"possible_dvt"}]}'
     assert json.loads(lines[1]) == {
-        "line": 2, "error": {"message": "age: must be a whole number from 1 to 120, not 'forty'"}
+        "line": 2,
+        "error": {"message": "age: must be a whole number from 1 to 120, not 'forty'"},
     }
     assert json.loads(lines[2]) == {"triage": {"level": "self_care"}, "red_flags": []}
     assert result.stderr.strip() == "2 assessed, 1 error"
@@ -76,12 +90,15 @@ def test_batch_narrows_assessments_and_keeps_error_lines_whole(cli, tmp_path):
     assert sum(map(len, lines)) * 10 < len(full.stdout)  # the point: much leaner lines
 
 
-@pytest.mark.parametrize("fields, wanted", [
-    ("triage.lvl", "unknown field 'triage.lvl' (did you mean 'triage.level'?)"),
-    ("red_flag.id", "unknown field 'red_flag.id' (did you mean 'red_flags.id'?)"),
-    ("causes.id,zzz", "unknown field 'zzz'"),
-    (" , ", "give a comma list of fields"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "fields, wanted",
+    [
+        ("triage.lvl", "unknown field 'triage.lvl' (did you mean 'triage.level'?)"),
+        ("red_flag.id", "unknown field 'red_flag.id' (did you mean 'red_flags.id'?)"),
+        ("causes.id,zzz", "unknown field 'zzz'"),
+        (" , ", "give a comma list of fields"),
+    ],
+)
 def test_an_unknown_path_is_a_usage_error_listing_the_valid_ones(cli, tmp_path, fields, wanted):
     answers = write_answers(tmp_path, {"age": 40})
     for args in (["--answers", str(answers)], ["--batch", str(answers)]):
@@ -147,6 +164,9 @@ def test_every_path_keeps_what_the_full_document_holds_there(kb, path):
     for field in ("triage.level", "causes.id", "self_care.title", "see_doctor.id"):
         top, key = field.split(".")
         kept = parse_fields(field)(doc)[top]
-        wanted = {key: doc[top][key]} if isinstance(doc[top], dict) else [
-            {key: item[key]} for item in doc[top]]
+        wanted = (
+            {key: doc[top][key]}
+            if isinstance(doc[top], dict)
+            else [{key: item[key]} for item in doc[top]]
+        )
         assert kept == wanted

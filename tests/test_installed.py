@@ -22,8 +22,9 @@ CRAMPS = Path(sys.executable).parent / "cramps"
 
 def run(args: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "CRAMPS_NO_CACHE": "1"}
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=60, **kwargs)  # fmt: skip
+    return subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=60, **kwargs
+    )
 
 
 def test_entry_point_works_from_any_folder(tmp_path):
@@ -31,8 +32,11 @@ def test_entry_point_works_from_any_folder(tmp_path):
     case = json.loads((EXAMPLES / "dyazide.json").read_text())
     answers = tmp_path / "a.json"
     answers.write_text(json.dumps(case["answers"]))
-    result = run([str(CRAMPS), "check", "--answers", str(answers), "--format", "json"],
-                 tmp_path, stdin=subprocess.DEVNULL)  # fmt: skip
+    result = run(
+        [str(CRAMPS), "check", "--answers", str(answers), "--format", "json"],
+        tmp_path,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["triage"]["level"] == "routine"
@@ -57,8 +61,9 @@ def test_closed_standard_input_is_not_a_terminal(tmp_path):
 
 
 def test_no_traceback_for_a_directory_as_answers(tmp_path):
-    result = run([str(CRAMPS), "check", "--answers", str(tmp_path)], tmp_path,
-                 stdin=subprocess.DEVNULL)  # fmt: skip
+    result = run(
+        [str(CRAMPS), "check", "--answers", str(tmp_path)], tmp_path, stdin=subprocess.DEVNULL
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
@@ -67,7 +72,10 @@ def test_no_traceback_for_a_directory_as_answers(tmp_path):
 def test_the_wheel_carries_rules_yaml(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     wheel = next(tmp_path.glob("cramps-*.whl"))

@@ -17,8 +17,9 @@ from tests.conftest import assess
 def run(kb, lines: list[str], width: int = 80, raw=None) -> tuple[dict, str]:
     """The interview fed these typed lines; the answers and everything written."""
     out = io.StringIO()
-    prompter = LinePrompter(stdin=io.StringIO("".join(f"{line}\n" for line in lines)),
-                            stderr=out, width=width)  # fmt: skip
+    prompter = LinePrompter(
+        stdin=io.StringIO("".join(f"{line}\n" for line in lines)), stderr=out, width=width
+    )
     return run_interview(kb, raw or {}, prompter), out.getvalue()
 
 
@@ -93,12 +94,12 @@ class _Stream:
     ("stdin", "stderr", "term", "expected"),
     [
         (True, True, "xterm-256color", "widgets"),
-        (True, True, "dumb", "lines"),        # an Emacs shell: asked, not refused
+        (True, True, "dumb", "lines"),  # an Emacs shell: asked, not refused
         (True, True, "unknown", "lines"),
-        (True, False, "dumb", None),          # stderr to a file: questions nobody sees
+        (True, False, "dumb", None),  # stderr to a file: questions nobody sees
         (False, True, "xterm-256color", None),  # nobody to ask
     ],
-)  # fmt: skip
+)
 def test_the_terminal_decides_between_widgets_lines_and_not_asking(
     monkeypatch, stdin, stderr, term, expected
 ):

@@ -74,8 +74,7 @@ class FakePrompter:
             self.refusals.append(verdict)
         raise AssertionError(f"every answer to {message!r} was refused: {self.refusals}")
 
-    def select(self, message, choices, *, default=None, instruction=None, keys=None,
-               back=False):  # fmt: skip
+    def select(self, message, choices, *, default=None, instruction=None, keys=None, back=False):
         self.shown[message] = [title for title, _ in choices]
         self.defaults[message] = default
         self.keys[message] = list(keys) if keys is not None else []
@@ -86,8 +85,9 @@ class FakePrompter:
         assert found, f"{label!r} is not a choice of {message!r}: {[t for t, _ in choices]}"
         return found[0]
 
-    def checkbox(self, message, choices, *, validate=None, instruction=None, checked=(),
-                 back=False):  # fmt: skip
+    def checkbox(
+        self, message, choices, *, validate=None, instruction=None, checked=(), back=False
+    ):
         self.shown[message] = [title for title, _ in choices]
         self.defaults[message] = list(checked)
         labels = self._next(message, back)
@@ -160,12 +160,21 @@ def all_questions_for_a_woman_of_67(kb) -> list[tuple[str, Any]]:
 
 def rest_unknown(*, smoker: bool = True) -> list[tuple[str, Any]]:
     """Medicines to cramp length, every one "Don't know" or empty."""
-    return [("Which medicines", ""), ("start or change", DONT), ("How active", DONT),
-            ("workout", DONT), ("sweat", DONT), ("plain water", DONT), ("diarrhoea", DONT),
-            ("on your feet", ""), ("shoes", []),
-            *([("units of alcohol", DONT), ("Do you smoke?", DONT)] if smoker else []),
-            ("Has a doctor told you", []), ("how many nights", ""),
-            ("How long does a typical cramp last?", DONT)]  # fmt: skip
+    return [
+        ("Which medicines", ""),
+        ("start or change", DONT),
+        ("How active", DONT),
+        ("workout", DONT),
+        ("sweat", DONT),
+        ("plain water", DONT),
+        ("diarrhoea", DONT),
+        ("on your feet", ""),
+        ("shoes", []),
+        *([("units of alcohol", DONT), ("Do you smoke?", DONT)] if smoker else []),
+        ("Has a doctor told you", []),
+        ("how many nights", ""),
+        ("How long does a typical cramp last?", DONT),
+    ]
 
 
 def test_full_interview_returns_every_answer_in_contract_form(kb):
@@ -173,13 +182,24 @@ def test_full_interview_returns_every_answer_in_contract_form(kb):
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw == {
-        "age": 67, "sex": "female", "symptoms": [], "medications": ["Lipitor 40 mg", "furosemide"],
-        "started_new_medicine_recently": False, "activity_level": "light",
-        "recent_strenuous_exercise": False, "heavy_sweating": False,
-        "large_plain_water_intake": False, "diarrhoea_or_vomiting": False,
-        "standing_hours": 8.5, "footwear": ["supportive"], "alcohol_units_per_week": 4,
-        "smoker": False, "conditions": ["diabetes"], "cramps_per_week": 3, "cramp_minutes": 5,
-    }  # fmt: skip
+        "age": 67,
+        "sex": "female",
+        "symptoms": [],
+        "medications": ["Lipitor 40 mg", "furosemide"],
+        "started_new_medicine_recently": False,
+        "activity_level": "light",
+        "recent_strenuous_exercise": False,
+        "heavy_sweating": False,
+        "large_plain_water_intake": False,
+        "diarrhoea_or_vomiting": False,
+        "standing_hours": 8.5,
+        "footwear": ["supportive"],
+        "alcohol_units_per_week": 4,
+        "smoker": False,
+        "conditions": ["diabetes"],
+        "cramps_per_week": 3,
+        "cramp_minutes": 5,
+    }
     doc = assess(kb, raw)
     assert doc["unanswered"] == []
     assert {m["match"] for m in doc["medications"]} == {"brand", "exact"}
@@ -226,8 +246,15 @@ def test_nothing_is_chosen_for_the_person(kb):
 
 
 def test_enter_on_an_empty_checklist_is_dont_know_never_none(kb):
-    prompter = FakePrompter([("How old", "70"), ("What is your sex?", "Male"),
-                             *signs_unknown(kb), *rest_unknown(), finish()])  # fmt: skip
+    prompter = FakePrompter(
+        [
+            ("How old", "70"),
+            ("What is your sex?", "Male"),
+            *signs_unknown(kb),
+            *rest_unknown(),
+            finish(),
+        ]
+    )
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw == {"age": 70, "sex": "male"}  # no yes, no no, no "none of these"
@@ -256,8 +283,12 @@ def test_which_signs_are_dangerous_comes_from_the_knowledge_base(kb):
     """Without the clot red flag, a swollen calf is no longer among the urgent signs."""
     rules = tuple(r for r in kb.rules if r.id != "possible_dvt")
     changed = kb._replace(rules=rules)
-    now = [c.value for message, items in warning_sign_screens(
-        changed, kb.question_by_id["symptoms"]) if message == NOW_PROMPT for c in items]
+    now = [
+        c.value
+        for message, items in warning_sign_screens(changed, kb.question_by_id["symptoms"])
+        if message == NOW_PROMPT
+        for c in items
+    ]
     assert "one_leg_swollen" not in now
     assert "breathless_or_chest_pain" in now
 
@@ -293,16 +324,18 @@ def test_an_urgent_sign_shows_its_advice_at_once_and_stopping_is_the_default(kb)
     assert raw["symptoms"] == ["one_leg_swollen"]
     stop_question = prompter.log.index(f"ask: {prompter.messages[-1]}")
     advice_at = prompter.log.index(f"say:   {advice_as_shown(kb, 'possible_dvt')}")
-    calf_screen = max(i for i, line in enumerate(prompter.log[:stop_question])
-                      if line.startswith("ask: "))  # fmt: skip
+    calf_screen = max(
+        i for i, line in enumerate(prompter.log[:stop_question]) if line.startswith("ask: ")
+    )
     assert calf_screen < advice_at < stop_question  # straight after the screen, before more
     assert prompter.defaults[prompter.messages[-1]] is STOP_HERE
 
 
 def test_going_on_after_an_urgent_sign_asks_the_rest(kb):
     script = _swollen_calf_script(kb, GO_ON)
-    asked_signs = sum(1 for m, _ in script if m in (NOW_PROMPT, kb.question_by_id[
-        "symptoms"].prompt))
+    asked_signs = sum(
+        1 for m, _ in script if m in (NOW_PROMPT, kb.question_by_id["symptoms"].prompt)
+    )
     rest = signs(kb)[asked_signs:]
     prompter = FakePrompter([*script, *rest, *rest_unknown(), finish()])
     raw = run_interview(kb, {}, prompter)
@@ -341,8 +374,15 @@ def test_ctrl_c_before_any_red_flag_repeats_nothing(kb):
 
 
 def test_a_child_of_9_is_not_asked_the_adult_questions_and_hears_the_note_first(kb):
-    prompter = FakePrompter([("How old", "9"), ("What is your sex?", "Female"), *signs(kb),
-                             *rest_unknown(smoker=False), finish()])  # fmt: skip
+    prompter = FakePrompter(
+        [
+            ("How old", "9"),
+            ("What is your sex?", "Female"),
+            *signs(kb),
+            *rest_unknown(smoker=False),
+            finish(),
+        ]
+    )
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     asked = " ".join(prompter.messages).lower()
@@ -355,19 +395,26 @@ def test_a_child_of_9_is_not_asked_the_adult_questions_and_hears_the_note_first(
 
 
 def test_an_answer_given_for_a_child_by_a_flag_still_counts(kb):
-    prompter = FakePrompter([("What is your sex?", "Male"), *signs(kb),
-                             *rest_unknown(smoker=False), finish()])  # fmt: skip
+    prompter = FakePrompter(
+        [("What is your sex?", "Male"), *signs(kb), *rest_unknown(smoker=False), finish()]
+    )
     raw = run_interview(kb, {"age": 11, "smoker": True}, prompter)
     assert raw["smoker"] is True
 
 
 def test_pregnancy_is_asked_in_weeks_and_stored_as_the_trimester(kb):
     weeks = label(kb, "pregnancy_trimester", 2)
-    prompter = FakePrompter([
-        ("How old", "30"), ("What is your sex?", "Female"), *signs(kb),
-        ("Are you pregnant?", "Yes"), ("How many weeks pregnant", weeks), *rest_unknown(),
-        finish(),
-    ])  # fmt: skip
+    prompter = FakePrompter(
+        [
+            ("How old", "30"),
+            ("What is your sex?", "Female"),
+            *signs(kb),
+            ("Are you pregnant?", "Yes"),
+            ("How many weeks pregnant", weeks),
+            *rest_unknown(),
+            finish(),
+        ]
+    )
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw["pregnancy_trimester"] == 2
@@ -384,8 +431,7 @@ def test_pregnancy_weeks_become_the_contracts_trimester(kb):
 
 
 def _asked_after_symptoms(kb, age: str, sex: str) -> list[str]:
-    prompter = FakePrompter([("How old", age), ("What is your sex?", sex), *signs(kb),
-                             ("", DONT)])  # fmt: skip
+    prompter = FakePrompter([("How old", age), ("What is your sex?", sex), *signs(kb), ("", DONT)])
     with pytest.raises(AssertionError, match=r"not in the script|not a choice"):
         run_interview(kb, {}, prompter)
     return prompter.messages
@@ -404,26 +450,45 @@ def test_pregnancy_is_asked_of_a_woman_of_30(kb):
 
 
 def test_birth_is_asked_only_when_not_pregnant_and_weeks_only_when_pregnant(kb):
-    prompter = FakePrompter([
-        ("How old", "30"), ("What is your sex?", "Female"), *signs(kb),
-        ("Are you pregnant?", "No"), ("given birth", "No"), ("Which medicines", ""),
-        ("start or change", "STOP"),
-    ])  # fmt: skip
+    prompter = FakePrompter(
+        [
+            ("How old", "30"),
+            ("What is your sex?", "Female"),
+            *signs(kb),
+            ("Are you pregnant?", "No"),
+            ("given birth", "No"),
+            ("Which medicines", ""),
+            ("start or change", "STOP"),
+        ]
+    )
     with pytest.raises(AssertionError, match="not a choice"):
         run_interview(kb, {}, prompter)
     assert not any("weeks pregnant" in m for m in prompter.messages)
 
 
 def test_answers_given_by_flags_are_not_asked(kb):
-    given = {"age": 45, "sex": "male", "symptoms": [], "medications": ["Lipitor"],
-             "smoker": True, "cramp_minutes": 1}  # fmt: skip
+    given = {
+        "age": 45,
+        "sex": "male",
+        "symptoms": [],
+        "medications": ["Lipitor"],
+        "smoker": True,
+        "cramp_minutes": 1,
+    }
     script = [
         ("Did you start or change", "No"),
-        ("How active", DONT), ("workout", DONT), ("sweat", DONT), ("plain water", DONT),
-        ("diarrhoea", DONT), ("on your feet", ""), ("shoes", [DONT]),
-        ("units of alcohol", DONT), ("Has a doctor told you", [DONT]),
-        ("In a typical week, on how many nights", ""), finish(),
-    ]  # fmt: skip
+        ("How active", DONT),
+        ("workout", DONT),
+        ("sweat", DONT),
+        ("plain water", DONT),
+        ("diarrhoea", DONT),
+        ("on your feet", ""),
+        ("shoes", [DONT]),
+        ("units of alcohol", DONT),
+        ("Has a doctor told you", [DONT]),
+        ("In a typical week, on how many nights", ""),
+        finish(),
+    ]
     prompter = FakePrompter(script)
     raw = run_interview(kb, given, prompter)
     assert prompter.done()
@@ -435,9 +500,14 @@ def test_answers_given_by_flags_are_not_asked(kb):
 
 def test_dont_know_leaves_the_question_unanswered_never_no(kb):
     script = [
-        ("How old", "52"), ("What is your sex?", DONT), *[(m, [DONT]) for m, _ in screens(kb)],
-        ("Are you pregnant?", DONT), ("given birth", DONT), *rest_unknown(), finish(),
-    ]  # fmt: skip
+        ("How old", "52"),
+        ("What is your sex?", DONT),
+        *[(m, [DONT]) for m, _ in screens(kb)],
+        ("Are you pregnant?", DONT),
+        ("given birth", DONT),
+        *rest_unknown(),
+        finish(),
+    ]
     prompter = FakePrompter(script)
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
@@ -458,10 +528,12 @@ def test_none_of_these_on_every_screen_and_no_medicines_are_answers(kb):
 
 def test_a_sign_ticked_on_one_screen_counts_when_another_is_dont_know(kb):
     fatigue = label(kb, "symptoms", "fatigue")
-    script = [(m, [fatigue] if fatigue in [c.label for c in items] else [])
-              for m, items in screens(kb)]  # fmt: skip
-    prompter = FakePrompter([("How old", "70"), ("What is your sex?", "Male"), *script,
-                             *rest_unknown(), finish()])  # fmt: skip
+    script = [
+        (m, [fatigue] if fatigue in [c.label for c in items] else []) for m, items in screens(kb)
+    ]
+    prompter = FakePrompter(
+        [("How old", "70"), ("What is your sex?", "Male"), *script, *rest_unknown(), finish()]
+    )
     raw = run_interview(kb, {}, prompter)
     assert raw["symptoms"] == ["fatigue"]
 
@@ -469,9 +541,13 @@ def test_a_sign_ticked_on_one_screen_counts_when_another_is_dont_know(kb):
 def test_cramp_length_is_asked_as_ranges_mapped_onto_minutes(kb):
     question = kb.question_by_id["cramp_minutes"]
     longer = next(c for c in question.choices if c.label.startswith("Longer than 10"))
-    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb)[:-1],
-                             ("How long does a typical cramp last?", longer.label),
-                             ("Stop here", STOP)])  # an urgent red flag: its advice, at once
+    prompter = FakePrompter(
+        [
+            *all_questions_for_a_woman_of_67(kb)[:-1],
+            ("How long does a typical cramp last?", longer.label),
+            ("Stop here", STOP),
+        ]
+    )  # an urgent red flag: its advice, at once
     raw = run_interview(kb, {}, prompter)
     assert raw["cramp_minutes"] == longer.value
     assert "prolonged_cramp" in [f["id"] for f in assess(kb, raw)["red_flags"]]
@@ -490,12 +566,21 @@ def test_age_must_be_answered(kb):
 
 
 def test_back_goes_to_the_previous_question_with_its_answer(kb):
-    prompter = FakePrompter([
-        ("How old", "70"), ("What is your sex?", BACK), ("How old", "71"),
-        ("What is your sex?", "Male"), (NOW_PROMPT, BACK), ("What is your sex?", "Female"),
-        *signs(kb), ("Which medicines", BACK), *signs(kb), ("Which medicines", "none"),
-        ("start or change", "STOP"),
-    ])  # fmt: skip
+    prompter = FakePrompter(
+        [
+            ("How old", "70"),
+            ("What is your sex?", BACK),
+            ("How old", "71"),
+            ("What is your sex?", "Male"),
+            (NOW_PROMPT, BACK),
+            ("What is your sex?", "Female"),
+            *signs(kb),
+            ("Which medicines", BACK),
+            *signs(kb),
+            ("Which medicines", "none"),
+            ("start or change", "STOP"),
+        ]
+    )
     with pytest.raises(AssertionError, match="not a choice"):
         run_interview(kb, {}, prompter)
     assert prompter.defaults[prompter.messages[2]] == "70"  # the old age, ready to edit
@@ -507,10 +592,18 @@ def test_back_on_a_later_screen_goes_to_the_screen_before(kb):
     parts = screens(kb)
     swollen = label(kb, "symptoms", "one_leg_swollen")
     first = [c.label for c in parts[0][1]][1]
-    prompter = FakePrompter([("How old", "58"), ("What is your sex?", "Male"),
-                             (parts[0][0], [DONT]), (parts[1][0], BACK),
-                             (parts[0][0], [NONE]), *signs(kb)[1:], *rest_unknown(),
-                             finish()])  # fmt: skip
+    prompter = FakePrompter(
+        [
+            ("How old", "58"),
+            ("What is your sex?", "Male"),
+            (parts[0][0], [DONT]),
+            (parts[1][0], BACK),
+            (parts[0][0], [NONE]),
+            *signs(kb)[1:],
+            *rest_unknown(),
+            finish(),
+        ]
+    )
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw["symptoms"] == []
@@ -557,11 +650,16 @@ def test_an_emergency_given_by_flags_stops_after_the_age(kb):
 
 
 def test_the_review_lists_whole_answers_and_changes_one(kb):
-    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb)[:2],
-                             *signs(kb, "fatigue", "nausea_vomiting", "loss_of_appetite"),
-                             *all_questions_for_a_woman_of_67(kb)[2 + len(screens(kb)):],
-                             ("Check the answers", "Do you smoke?..."), ("Do you smoke?", "Yes"),
-                             finish()])  # fmt: skip
+    prompter = FakePrompter(
+        [
+            *all_questions_for_a_woman_of_67(kb)[:2],
+            *signs(kb, "fatigue", "nausea_vomiting", "loss_of_appetite"),
+            *all_questions_for_a_woman_of_67(kb)[2 + len(screens(kb)) :],
+            ("Check the answers", "Do you smoke?..."),
+            ("Do you smoke?", "Yes"),
+            finish(),
+        ]
+    )
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw["smoker"] is True
@@ -579,12 +677,19 @@ def test_the_review_lists_whole_answers_and_changes_one(kb):
 
 
 def test_changing_sex_in_the_review_drops_the_pregnancy_answer(kb):
-    prompter = FakePrompter([
-        ("How old", "30"), ("What is your sex?", "Female"), *signs(kb),
-        ("Are you pregnant?", "No"), ("given birth", DONT), *rest_unknown(),
-        ("Check the answers", "What is your sex?..."), ("What is your sex?", "Male"),
-        finish(),
-    ])  # fmt: skip
+    prompter = FakePrompter(
+        [
+            ("How old", "30"),
+            ("What is your sex?", "Female"),
+            *signs(kb),
+            ("Are you pregnant?", "No"),
+            ("given birth", DONT),
+            *rest_unknown(),
+            ("Check the answers", "What is your sex?..."),
+            ("What is your sex?", "Male"),
+            finish(),
+        ]
+    )
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw == {"age": 30, "sex": "male", "symptoms": []}
@@ -592,10 +697,16 @@ def test_changing_sex_in_the_review_drops_the_pregnancy_answer(kb):
 
 
 def test_changing_the_age_in_the_review_asks_the_questions_that_now_apply(kb):
-    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb),
-                             ("Check the answers", "How old..."),
-                             ("How old", "31"), ("Are you pregnant?", "No"),
-                             ("given birth", "No"), finish()])  # fmt: skip
+    prompter = FakePrompter(
+        [
+            *all_questions_for_a_woman_of_67(kb),
+            ("Check the answers", "How old..."),
+            ("How old", "31"),
+            ("Are you pregnant?", "No"),
+            ("given birth", "No"),
+            finish(),
+        ]
+    )
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw["age"] == 31
@@ -611,16 +722,26 @@ def test_a_change_in_the_review_that_is_an_emergency_ends_the_interview(kb):
             script.append((message, [seizure]))
             break
         script.append((message, [NONE]))
-    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb),
-                             ("Check the answers", "Do you have any of these..."), *script])
+    prompter = FakePrompter(
+        [
+            *all_questions_for_a_woman_of_67(kb),
+            ("Check the answers", "Do you have any of these..."),
+            *script,
+        ]
+    )
     raw = run_interview(kb, {}, prompter)
     assert prompter.done()
     assert raw["symptoms"] == ["seizure"]
 
 
 def medicines_script(kb, typed: str, *more: tuple[str, Any]) -> list[tuple[str, Any]]:
-    return [("How old", "70"), ("What is your sex?", "Male"), *signs(kb),
-            ("Which medicines", typed), *more]  # fmt: skip
+    return [
+        ("How old", "70"),
+        ("What is your sex?", "Male"),
+        *signs(kb),
+        ("Which medicines", typed),
+        *more,
+    ]
 
 
 def _run_until_after_medicines(kb, prompter: FakePrompter) -> None:
@@ -639,49 +760,71 @@ def test_medicines_are_shown_as_recognised_with_their_class(kb):
     statin = kb.medicine_classes["statin"]["label"]
     assert f"  Lipitor 40 mg -> atorvastatin, {statin}" in prompter.said
     assert "  Glucophage -> metformin, recognised" in prompter.said
-    assert any(line.startswith("  Dyazide -> triamterene + hydrochlorothiazide, ")
-               for line in prompter.said)  # fmt: skip
+    assert any(
+        line.startswith("  Dyazide -> triamterene + hydrochlorothiazide, ")
+        for line in prompter.said
+    )
 
 
 def test_a_near_miss_is_confirmed_or_retyped_and_an_unknown_name_is_kept(kb):
-    prompter = FakePrompter(medicines_script(
-        kb, "atorvastatn, Lasixx, xyzzyfloxin",
-        ("Did you mean atorvastatin for 'atorvastatn'?", True),
-        ("Did you mean Lasix for 'Lasixx'?", False),
-        ("Retype 'Lasixx'", "furosemide 40mg"),
-        ("Retype 'xyzzyfloxin'", ""),
-    ))  # fmt: skip
+    prompter = FakePrompter(
+        medicines_script(
+            kb,
+            "atorvastatn, Lasixx, xyzzyfloxin",
+            ("Did you mean atorvastatin for 'atorvastatn'?", True),
+            ("Did you mean Lasix for 'Lasixx'?", False),
+            ("Retype 'Lasixx'", "furosemide 40mg"),
+            ("Retype 'xyzzyfloxin'", ""),
+        )
+    )
     _run_until_after_medicines(kb, prompter)
-    assert "  atorvastatin -> atorvastatin, " + kb.medicine_classes["statin"]["label"] \
-        in prompter.said  # fmt: skip
+    assert (
+        "  atorvastatin -> atorvastatin, " + kb.medicine_classes["statin"]["label"] in prompter.said
+    )
     assert any(line.startswith("  furosemide 40mg -> furosemide, ") for line in prompter.said)
     assert any(line.startswith("  xyzzyfloxin -> not recognised") for line in prompter.said)
     assert "  xyzzyfloxin -> kept as typed" in prompter.said
 
 
 def test_medicines_end_up_in_the_answers_and_an_unknown_is_reported(kb):
-    script = medicines_script(kb, "Liptor, xyzzyfloxin", ("Did you mean Lipitor", True),
-                              ("Retype 'xyzzyfloxin'", ""))  # fmt: skip
+    script = medicines_script(
+        kb, "Liptor, xyzzyfloxin", ("Did you mean Lipitor", True), ("Retype 'xyzzyfloxin'", "")
+    )
     script += [*rest_unknown()[1:], finish()]
     prompter = FakePrompter(script)
     raw = run_interview(kb, {}, prompter)
     assert raw["medications"] == ["Lipitor", "xyzzyfloxin"]
     doc = assess(kb, raw)
     assert [(m["input"], m["match"]) for m in doc["medications"]] == [
-        ("Lipitor", "brand"), ("xyzzyfloxin", "unknown")]
+        ("Lipitor", "brand"),
+        ("xyzzyfloxin", "unknown"),
+    ]
 
 
 def alcohol_script(*answers: tuple[str, Any], kb=None) -> list[tuple[str, Any]]:
     from cramp_cli.knowledge.loader import load
 
     kb = kb or load()
-    return [("How old", "70"), ("What is your sex?", "Male"), *signs(kb),
-            ("Which medicines", "none"),
-            ("start or change", DONT), ("How active", DONT), ("workout", DONT), ("sweat", DONT),
-            ("plain water", DONT), ("diarrhoea", DONT), ("on your feet", ""), ("shoes", [DONT]),
-            *answers, ("Do you smoke?", DONT), ("Has a doctor told you", [DONT]),
-            ("how many nights", ""), ("How long does a typical cramp last?", DONT),
-            finish()]  # fmt: skip
+    return [
+        ("How old", "70"),
+        ("What is your sex?", "Male"),
+        *signs(kb),
+        ("Which medicines", "none"),
+        ("start or change", DONT),
+        ("How active", DONT),
+        ("workout", DONT),
+        ("sweat", DONT),
+        ("plain water", DONT),
+        ("diarrhoea", DONT),
+        ("on your feet", ""),
+        ("shoes", [DONT]),
+        *answers,
+        ("Do you smoke?", DONT),
+        ("Has a doctor told you", [DONT]),
+        ("how many nights", ""),
+        ("How long does a typical cramp last?", DONT),
+        finish(),
+    ]
 
 
 def test_alcohol_counted_in_drinks_is_converted_to_uk_units(kb):
@@ -700,15 +843,23 @@ def test_alcohol_counted_in_drinks_is_converted_to_uk_units(kb):
 
 def test_back_from_a_drink_goes_to_how_to_answer_the_alcohol_question(kb):
     first = next(iter(kb.question_by_id["alcohol_units_per_week"].drink_units))
-    answers = [("units of alcohol", "Count the drinks instead (cramps works out the units)"),
-               (first, BACK), ("units of alcohol", "None: no alcohol")]  # fmt: skip
+    answers = [
+        ("units of alcohol", "Count the drinks instead (cramps works out the units)"),
+        (first, BACK),
+        ("units of alcohol", "None: no alcohol"),
+    ]
     raw = run_interview(kb, {}, FakePrompter(alcohol_script(*answers, kb=kb)))
     assert raw["alcohol_units_per_week"] == 0
 
 
 def test_alcohol_in_units_or_none(kb):
-    units = FakePrompter(alcohol_script(("units of alcohol", "I will give a number of UK units"),
-                                        ("How many UK units", ["-2", "12.5"]), kb=kb))
+    units = FakePrompter(
+        alcohol_script(
+            ("units of alcohol", "I will give a number of UK units"),
+            ("How many UK units", ["-2", "12.5"]),
+            kb=kb,
+        )
+    )
     assert run_interview(kb, {}, units)["alcohol_units_per_week"] == 12.5
     assert units.refusals == ["Enter a number of at least 0, or leave it empty"]
     none = FakePrompter(alcohol_script(("units of alcohol", "None: no alcohol"), kb=kb))
@@ -761,7 +912,10 @@ def test_choice_keys_are_first_letters_never_d_or_b():
 
 def test_split_medicines():
     assert split_medicines("Lipitor 40 mg, furosemide;  Lasix\nLipitor 40 mg") == [
-        "Lipitor 40 mg", "furosemide", "Lasix"]
+        "Lipitor 40 mg",
+        "furosemide",
+        "Lasix",
+    ]
     assert split_medicines("None") == []
     assert split_medicines("  ") is None
 
@@ -781,10 +935,10 @@ def interview_in_check(monkeypatch):
     import cramp_cli.frontends.interview
 
     def use(prompter: FakePrompter) -> None:
-        monkeypatch.setattr(cramp_cli.console.terminal, "prompt_style",
-                            lambda no_input=False: "widgets")  # fmt: skip
-        monkeypatch.setattr(cramp_cli.frontends.interview, "make_prompter",
-                            lambda style: prompter)  # fmt: skip
+        monkeypatch.setattr(
+            cramp_cli.console.terminal, "prompt_style", lambda no_input=False: "widgets"
+        )
+        monkeypatch.setattr(cramp_cli.frontends.interview, "make_prompter", lambda style: prompter)
 
     return use
 
@@ -792,8 +946,9 @@ def interview_in_check(monkeypatch):
 def test_save_answers_writes_the_interview_answers_that_answers_reads_back(
     kb, cli, tmp_path, interview_in_check
 ):
-    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish(),
-                             ("Save this assessment", "Not now")])  # fmt: skip
+    prompter = FakePrompter(
+        [*all_questions_for_a_woman_of_67(kb), finish(), ("Save this assessment", "Not now")]
+    )
     interview_in_check(prompter)
     saved = tmp_path / "saved.json"
     first = cli("check", "--format", "json", "--save-answers", str(saved))
@@ -808,8 +963,9 @@ def test_save_answers_writes_the_interview_answers_that_answers_reads_back(
 
 
 def test_the_end_offers_to_save_in_the_diary_for_a_report(kb, cli, interview_in_check):
-    prompter = FakePrompter([*all_questions_for_a_woman_of_67(kb), finish(),
-                             ("Save this assessment", "Yes, save it")])  # fmt: skip
+    prompter = FakePrompter(
+        [*all_questions_for_a_woman_of_67(kb), finish(), ("Save this assessment", "Yes, save it")]
+    )
     interview_in_check(prompter)
     result = cli("check", "--format", "json")
     assert result.code == 0, result.stderr
@@ -820,7 +976,8 @@ def test_the_end_offers_to_save_in_the_diary_for_a_report(kb, cli, interview_in_
     assert report.code == 0, report.stderr
     assert "No saved assessment" not in report.stdout + report.stderr
     assert json.loads(result.stdout)["triage"]["level"] in report.stdout.lower().replace(
-        "-", "_").replace(" ", "_")
+        "-", "_"
+    ).replace(" ", "_")
 
 
 def test_no_save_offer_after_an_emergency(kb, cli, interview_in_check):
@@ -834,14 +991,20 @@ def test_no_save_offer_after_an_emergency(kb, cli, interview_in_check):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('{value: 15, label: "Longer than 10 minutes"}',
-         '{value: 2000, label: "Longer than 10 minutes"}', "outside the question's bounds"),
-        ('{value: 0.5, label: "Under a minute"}', '{value: 0, label: "Under a minute"}',
-         "outside the question's bounds"),
+        (
+            '{value: 15, label: "Longer than 10 minutes"}',
+            '{value: 2000, label: "Longer than 10 minutes"}',
+            "outside the question's bounds",
+        ),
+        (
+            '{value: 0.5, label: "Under a minute"}',
+            '{value: 0, label: "Under a minute"}',
+            "outside the question's bounds",
+        ),
         ('{value: 2, label: "From 14', '{value: 2.5, label: "From 14', "whole number"),
         ('{value: 1, label: "Up to 13', '{value: "one", label: "Up to 13', "must be a number"),
     ],
-)  # fmt: skip
+)
 def test_a_range_offered_by_a_number_question_must_be_an_answer_it_accepts(
     cli, tmp_path, old, new, message
 ):

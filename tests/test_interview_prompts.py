@@ -132,19 +132,30 @@ def screens(kb) -> list[tuple[str, list[Any]]]:
 
 def signs(kb, *wanted: Any) -> list[tuple[str, str]]:
     """Every warning-sign screen: the wanted signs ticked where they are, else None of these."""
-    return [(message, tick(values, *([w for w in wanted if w in values] or ["none"])))
-            for message, values in screens(kb)]  # fmt: skip
+    return [
+        (message, tick(values, *([w for w in wanted if w in values] or ["none"])))
+        for message, values in screens(kb)
+    ]
 
 
 def rest_dont_know() -> list[tuple[str, str]]:
     """Medicines to cramp length for a man, every one left with Enter alone."""
     return [
-        ("Which medicines", ENTER), ("start or change", ENTER), ("How active", ENTER),
-        ("workout", ENTER), ("sweat", ENTER), ("plain water", ENTER), ("diarrhoea", ENTER),
-        ("on your feet", ENTER), ("shoes", ENTER), ("units of alcohol", ENTER),
-        ("Do you smoke?", ENTER), ("Has a doctor told you", ENTER), ("how many nights", ENTER),
+        ("Which medicines", ENTER),
+        ("start or change", ENTER),
+        ("How active", ENTER),
+        ("workout", ENTER),
+        ("sweat", ENTER),
+        ("plain water", ENTER),
+        ("diarrhoea", ENTER),
+        ("on your feet", ENTER),
+        ("shoes", ENTER),
+        ("units of alcohol", ENTER),
+        ("Do you smoke?", ENTER),
+        ("Has a doctor told you", ENTER),
+        ("how many nights", ENTER),
         ("How long does a typical cramp last?", ENTER),
-    ]  # fmt: skip
+    ]
 
 
 REVIEW_DONE = ("Check the answers", ENTER)
@@ -154,48 +165,66 @@ def test_every_question_type_through_the_real_widgets(kb, pipe):
     drinks = kb.question_by_id["alcohol_units_per_week"].drink_units
     drink_keys = [(label, typed("2") if i == 2 else ENTER) for i, label in enumerate(drinks)]
     script = [
-        ("How old is the person", typed("29")),                         # integer
-        ("What is your sex?", key_of(kb, "sex", "female")),             # choice, by its key
-        *signs(kb, "fatigue", "nausea_vomiting"),                       # checklists
-        ("Are you pregnant?", "y"),                                     # boolean, by its key
-        ("weeks pregnant", key_of(kb, "pregnancy_trimester", 1)),       # number as ranges
+        ("How old is the person", typed("29")),  # integer
+        ("What is your sex?", key_of(kb, "sex", "female")),  # choice, by its key
+        *signs(kb, "fatigue", "nausea_vomiting"),  # checklists
+        ("Are you pregnant?", "y"),  # boolean, by its key
+        ("weeks pregnant", key_of(kb, "pregnancy_trimester", 1)),  # number as ranges
         ("Which medicines", typed("Lipitor 40 mg, Liptor, xyzzyfloxin")),  # medicines
-        ("Did you mean Lipitor for 'Liptor'?", "y"),                    # confirm
+        ("Did you mean Lipitor for 'Liptor'?", "y"),  # confirm
         ("Retype 'xyzzyfloxin'", ENTER),
         ("start or change", "n"),
         ("How active", key_of(kb, "activity_level", "moderate")),
-        ("workout", "n"), ("sweat", "y"), ("plain water", "n"), ("diarrhoea", "d"),
-        ("on your feet", typed("7.5")),                                 # number
+        ("workout", "n"),
+        ("sweat", "y"),
+        ("plain water", "n"),
+        ("diarrhoea", "d"),
+        ("on your feet", typed("7.5")),  # number
         ("shoes", checklist(kb, "footwear", "high_heels", "tight_shoes")),
-        ("units of alcohol", "c"), *drink_keys,                         # drinks -> units
+        ("units of alcohol", "c"),
+        *drink_keys,  # drinks -> units
         ("Do you smoke?", "n"),
         ("Has a doctor told you", checklist(kb, "conditions", "none")),
         ("how many nights", typed("2")),
         ("How long does a typical cramp last?", key_of(kb, "cramp_minutes", 0.5)),
         REVIEW_DONE,
-    ]  # fmt: skip
+    ]
     answers, feeder = interview(kb, pipe, script)
     assert answers == {
-        "age": 29, "sex": "female", "symptoms": ["nausea_vomiting", "fatigue"],
-        "pregnant": True, "pregnancy_trimester": 1,
+        "age": 29,
+        "sex": "female",
+        "symptoms": ["nausea_vomiting", "fatigue"],
+        "pregnant": True,
+        "pregnancy_trimester": 1,
         "medications": ["Lipitor 40 mg", "Lipitor", "xyzzyfloxin"],
-        "started_new_medicine_recently": False, "activity_level": "moderate",
-        "recent_strenuous_exercise": False, "heavy_sweating": True,
-        "large_plain_water_intake": False, "standing_hours": 7.5,
+        "started_new_medicine_recently": False,
+        "activity_level": "moderate",
+        "recent_strenuous_exercise": False,
+        "heavy_sweating": True,
+        "large_plain_water_intake": False,
+        "standing_hours": 7.5,
         "footwear": ["high_heels", "tight_shoes"],
         "alcohol_units_per_week": round(2 * list(drinks.values())[2], 1),
-        "smoker": False, "conditions": [], "cramps_per_week": 2, "cramp_minutes": 0.5,
-    }  # fmt: skip
+        "smoker": False,
+        "conditions": [],
+        "cramps_per_week": 2,
+        "cramp_minutes": 0.5,
+    }
     assert any(line.startswith("  xyzzyfloxin -> not recognised") for line in feeder.said)
     assert assess(kb, answers)["unanswered"] == ["diarrhoea_or_vomiting"]
 
 
 def test_enter_alone_after_the_age_answers_nothing_for_the_person(kb, pipe):
     """A person pressing Enter to move on gives no yes, no no, no level, no "none of these"."""
-    script = [("How old is the person", typed("58")), ("What is your sex?", ENTER),
-              *[(message, ENTER) for message, _ in screens(kb)],
-              ("Are you pregnant?", ENTER), ("given birth", ENTER),
-              *rest_dont_know(), REVIEW_DONE]  # fmt: skip
+    script = [
+        ("How old is the person", typed("58")),
+        ("What is your sex?", ENTER),
+        *[(message, ENTER) for message, _ in screens(kb)],
+        ("Are you pregnant?", ENTER),
+        ("given birth", ENTER),
+        *rest_dont_know(),
+        REVIEW_DONE,
+    ]
     answers, _ = interview(kb, pipe, script)
     assert answers == {"age": 58}
     doc = assess(kb, answers)
@@ -205,15 +234,23 @@ def test_enter_alone_after_the_age_answers_nothing_for_the_person(kb, pipe):
 
 def test_a_bad_number_is_refused_and_asked_again(kb, pipe):
     script = [
-        ("How old is the person", typed("abc") + BACKSPACE * 3 + typed("200") + BACKSPACE * 3
-         + ENTER + typed("45")),
+        (
+            "How old is the person",
+            typed("abc") + BACKSPACE * 3 + typed("200") + BACKSPACE * 3 + ENTER + typed("45"),
+        ),
         ("What is your sex?", key_of(kb, "sex", "male")),
         *signs(kb)[:-1],
-        (screens(kb)[-1][0], tick(screens(kb)[-1][1], "fatigue", "none")
-         + UP * (screens(kb)[-1][1].index("fatigue") + 1) + SPACE + ENTER),
+        (
+            screens(kb)[-1][0],
+            tick(screens(kb)[-1][1], "fatigue", "none")
+            + UP * (screens(kb)[-1][1].index("fatigue") + 1)
+            + SPACE
+            + ENTER,
+        ),
         # fatigue with "None of these" is refused; back up to untick none
-        *rest_dont_know(), REVIEW_DONE,
-    ]  # fmt: skip
+        *rest_dont_know(),
+        REVIEW_DONE,
+    ]
     answers, _ = interview(kb, pipe, script)
     assert answers == {"age": 45, "sex": "male", "symptoms": ["fatigue"]}
 
@@ -222,36 +259,52 @@ def test_b_goes_back_from_a_list_a_checklist_and_a_typed_answer(kb, pipe):
     first_screen = screens(kb)[0][0]
     script = [
         ("How old is the person", typed("40")),
-        ("What is your sex?", "b"),                            # a list: back to the age
+        ("What is your sex?", "b"),  # a list: back to the age
         ("How old is the person", BACKSPACE * 2 + typed("41")),
         ("What is your sex?", key_of(kb, "sex", "male")),
-        (first_screen, "b"),                                   # a checklist: back to sex
-        ("What is your sex?", ENTER),                          # the old answer, kept
+        (first_screen, "b"),  # a checklist: back to sex
+        ("What is your sex?", ENTER),  # the old answer, kept
         *signs(kb),
-        ("Which medicines", typed("b")),                       # typed: back to the signs
+        ("Which medicines", typed("b")),  # typed: back to the signs
         *[(message, ENTER) for message, _ in screens(kb)[:-1]],  # "None of these" kept
-        (screens(kb)[-1][0],                                   # untick it, tick fatigue
-         SPACE + DOWN * (screens(kb)[-1][1].index("fatigue") + 1) + SPACE + ENTER),
-        ("Which medicines", typed("none")), ("start or change", "n"),
-        *rest_dont_know()[2:], REVIEW_DONE,
-    ]  # fmt: skip
+        (
+            screens(kb)[-1][0],  # untick it, tick fatigue
+            SPACE + DOWN * (screens(kb)[-1][1].index("fatigue") + 1) + SPACE + ENTER,
+        ),
+        ("Which medicines", typed("none")),
+        ("start or change", "n"),
+        *rest_dont_know()[2:],
+        REVIEW_DONE,
+    ]
     answers, _ = interview(kb, pipe, script)
-    assert answers == {"age": 41, "sex": "male", "symptoms": ["fatigue"], "medications": [],
-                       "started_new_medicine_recently": False}  # fmt: skip
+    assert answers == {
+        "age": 41,
+        "sex": "male",
+        "symptoms": ["fatigue"],
+        "medications": [],
+        "started_new_medicine_recently": False,
+    }
 
 
 def test_a_stray_a_does_not_tick_every_warning_sign(kb, pipe):
     first, values = screens(kb)[0]
-    script = [("How old is the person", typed("40")), ("What is your sex?", "m"),
-              (first, "a" + ENTER), *signs(kb)[1:], *rest_dont_know(), REVIEW_DONE]
+    script = [
+        ("How old is the person", typed("40")),
+        ("What is your sex?", "m"),
+        (first, "a" + ENTER),
+        *signs(kb)[1:],
+        *rest_dont_know(),
+        REVIEW_DONE,
+    ]
     answers, _ = interview(kb, pipe, script)
     assert "symptoms" not in answers  # Enter with nothing ticked: don't know
     assert values
 
 
 def test_flags_already_given_are_not_asked(kb, pipe):
-    answers, feeder = interview(kb, pipe, [*rest_dont_know(), REVIEW_DONE],
-                                raw={"age": 50, "sex": "male", "symptoms": []})  # fmt: skip
+    answers, feeder = interview(
+        kb, pipe, [*rest_dont_know(), REVIEW_DONE], raw={"age": 50, "sex": "male", "symptoms": []}
+    )
     assert answers == {"age": 50, "sex": "male", "symptoms": []}
     assert feeder.messages[0].startswith("Which medicines")
 
@@ -259,18 +312,25 @@ def test_flags_already_given_are_not_asked(kb, pipe):
 def test_an_emergency_symptom_stops_the_interview(kb, pipe):
     first, values = screens(kb)[0]
     assert "breathless_or_chest_pain" in values
-    answers, feeder = interview(kb, pipe, [
-        ("How old is the person", typed("61")), ("What is your sex?", "m"),
-        (first, tick(values, "breathless_or_chest_pain")),
-    ])  # fmt: skip
+    answers, feeder = interview(
+        kb,
+        pipe,
+        [
+            ("How old is the person", typed("61")),
+            ("What is your sex?", "m"),
+            (first, tick(values, "breathless_or_chest_pain")),
+        ],
+    )
     assert answers == {"age": 61, "sex": "male", "symptoms": ["breathless_or_chest_pain"]}
     assert len(feeder.messages) == 3
     assert assess(kb, answers)["triage"]["level"] == "emergency"
 
 
 def test_a_swollen_calf_shows_the_clot_advice_and_enter_stops_there(kb, pipe):
-    script: list[tuple[str, str]] = [("How old is the person", typed("58")),
-                                     ("What is your sex?", "m")]  # fmt: skip
+    script: list[tuple[str, str]] = [
+        ("How old is the person", typed("58")),
+        ("What is your sex?", "m"),
+    ]
     for message, values in screens(kb):
         if "one_leg_swollen" in values:
             script.append((message, tick(values, "one_leg_swollen")))
@@ -284,12 +344,19 @@ def test_a_swollen_calf_shows_the_clot_advice_and_enter_stops_there(kb, pipe):
 
 def test_the_review_changes_an_answer(kb, pipe):
     # the review lists the answers after "No, show my assessment"; age is the first of them
-    answers, _ = interview(kb, pipe, [
-        ("How old is the person", typed("30")), ("What is your sex?", "m"), *signs(kb),
-        *rest_dont_know(), ("Check the answers", pick(1)),
-        ("How old is the person", BACKSPACE * 2 + typed("31")),  # the old answer to edit
-        REVIEW_DONE,
-    ])  # fmt: skip
+    answers, _ = interview(
+        kb,
+        pipe,
+        [
+            ("How old is the person", typed("30")),
+            ("What is your sex?", "m"),
+            *signs(kb),
+            *rest_dont_know(),
+            ("Check the answers", pick(1)),
+            ("How old is the person", BACKSPACE * 2 + typed("31")),  # the old answer to edit
+            REVIEW_DONE,
+        ],
+    )
     assert answers["age"] == 31
 
 
@@ -298,11 +365,14 @@ def test_the_review_changes_an_answer(kb, pipe):
     [
         [("How old is the person", "4" + CTRL_C)],
         [("How old is the person", typed("40")), ("What is your sex?", DOWN + CTRL_C)],
-        [("How old is the person", typed("40")), ("What is your sex?", "m"),
-         (NOW_PROMPT, SPACE + CTRL_C)],
+        [
+            ("How old is the person", typed("40")),
+            ("What is your sex?", "m"),
+            (NOW_PROMPT, SPACE + CTRL_C),
+        ],
     ],
     ids=["number", "select", "checklist"],
-)  # fmt: skip
+)
 def test_ctrl_c_at_a_prompt_raises_keyboard_interrupt(kb, pipe, script):
     feeder = KeyFeeder(pipe, script)
     with pytest.raises(KeyboardInterrupt):
@@ -311,10 +381,16 @@ def test_ctrl_c_at_a_prompt_raises_keyboard_interrupt(kb, pipe, script):
 
 
 def test_ctrl_c_at_a_medicine_confirmation_raises_keyboard_interrupt(kb, pipe):
-    feeder = KeyFeeder(pipe, [
-        ("How old is the person", typed("40")), ("What is your sex?", "m"), *signs(kb),
-        ("Which medicines", typed("Liptor")), ("Did you mean", CTRL_C),
-    ])  # fmt: skip
+    feeder = KeyFeeder(
+        pipe,
+        [
+            ("How old is the person", typed("40")),
+            ("What is your sex?", "m"),
+            *signs(kb),
+            ("Which medicines", typed("Liptor")),
+            ("Did you mean", CTRL_C),
+        ],
+    )
     with pytest.raises(KeyboardInterrupt):
         run_interview(kb, {}, feeder)
 

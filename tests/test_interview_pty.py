@@ -32,16 +32,31 @@ UNTICKED = "○ "  # questionary's box before a checklist item
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """A real terminal's environment: no CI, no answers from the environment, own folders."""
-    child = {k: v for k, v in os.environ.items()
-             if k not in ("CI", "CRAMPS_NO_INPUT", "CRAMPS_FORMAT", "CRAMPS_RULES")}  # fmt: skip
-    child.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", NO_COLOR="1",
-                 CRAMPS_HOME=str(tmp_path / "home"), CRAMPS_CACHE_DIR=str(tmp_path / "cache"))
+    child = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CI", "CRAMPS_NO_INPUT", "CRAMPS_FORMAT", "CRAMPS_RULES")
+    }
+    child.update(
+        TERM="xterm-256color",
+        PROMPT_TOOLKIT_NO_CPR="1",
+        NO_COLOR="1",
+        CRAMPS_HOME=str(tmp_path / "home"),
+        CRAMPS_CACHE_DIR=str(tmp_path / "cache"),
+    )
     return child
 
 
 def spawn(command: str, args: list[str], env: dict[str, str], cwd: Path, columns: int = 200):
-    child = pexpect.spawn(command, args, env=env, cwd=str(cwd), encoding="utf-8",
-                          timeout=TIMEOUT, dimensions=(40, columns))  # fmt: skip
+    child = pexpect.spawn(
+        command,
+        args,
+        env=env,
+        cwd=str(cwd),
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, columns),
+    )
     child.logfile_read = io.StringIO()  # everything the terminal showed, for whole-run checks
     return child
 
@@ -77,10 +92,23 @@ def key_of(kb, qid: str, value) -> str:
 def after_the_signs(kb, *, child: bool = False) -> list[str]:
     """The prompts from medicines to the save offer, in order (without the adult ones)."""
     adult = [] if child else ["units of alcohol", "Do you smoke?"]
-    return ["Which medicines", "start or change", "How active", "workout", "sweat",
-            "plain water", "diarrhoea", "on your feet", "shoes", *adult,
-            "Has a doctor told you", "how many nights", "How long does a typical cramp last?",
-            "Check the answers", "Save this assessment"]  # fmt: skip
+    return [
+        "Which medicines",
+        "start or change",
+        "How active",
+        "workout",
+        "sweat",
+        "plain water",
+        "diarrhoea",
+        "on your feet",
+        "shoes",
+        *adult,
+        "Has a doctor told you",
+        "how many nights",
+        "How long does a typical cramp last?",
+        "Check the answers",
+        "Save this assessment",
+    ]
 
 
 def answer_everything(child, kb) -> None:
@@ -93,22 +121,29 @@ def answer_everything(child, kb) -> None:
         ("Did you mean", "y"),
         ("start or change a medicine", "n"),
         ("How active", key_of(kb, "activity_level", "light")),
-        ("workout", "n"), ("sweat", "n"), ("plain water", "n"), ("diarrhoea", "n"),
+        ("workout", "n"),
+        ("sweat", "n"),
+        ("plain water", "n"),
+        ("diarrhoea", "n"),
         ("on your feet", "6" + ENTER),
         ("shoes", SPACE + ENTER),
-        ("units of alcohol", "u"), ("How many UK units", "10" + ENTER),
-        ("Do you smoke?", "n"), ("Has a doctor told you", SPACE + ENTER),
+        ("units of alcohol", "u"),
+        ("How many UK units", "10" + ENTER),
+        ("Do you smoke?", "n"),
+        ("Has a doctor told you", SPACE + ENTER),
         ("how many nights", "2" + ENTER),
         ("How long does a typical cramp last?", key_of(kb, "cramp_minutes", 5)),
         ("Check the answers", ENTER),
-    ]  # fmt: skip
+    ]
     for prompt, keys in steps:
         step(child, prompt, keys)
 
 
 def test_a_person_answers_the_whole_interview_and_sees_the_assessment(kb, env, tmp_path):
     child = spawn(str(CRAMPS), ["check", "--save-answers", "saved.json"], env, tmp_path)
-    child.expect(re.escape(f"In an emergency, call {as_shown(kb, kb.emergency_numbers, 'uk')} now."))
+    child.expect(
+        re.escape(f"In an emergency, call {as_shown(kb, kb.emergency_numbers, 'uk')} now.")
+    )
     answer_everything(child, kb)
     child.expect("ROUTINE: book a GP appointment")
     step(child, "Save this assessment", "y")
@@ -127,8 +162,11 @@ def test_a_person_answers_the_whole_interview_and_sees_the_assessment(kb, env, t
 def test_enter_pressed_through_after_the_age_chooses_nothing(kb, env, tmp_path):
     child = spawn(str(CRAMPS), ["check", "--save-answers", "saved.json"], env, tmp_path)
     step(child, "How old is the person with cramps?", "67" + ENTER)
-    for prompt in ["What is your sex?", *[first for first, _ in sign_screens(kb)],
-                   *after_the_signs(kb)]:  # fmt: skip
+    for prompt in [
+        "What is your sex?",
+        *[first for first, _ in sign_screens(kb)],
+        *after_the_signs(kb),
+    ]:
         step(child, prompt, ENTER)
     finish(child)
     out = shown(child)
@@ -184,8 +222,11 @@ def test_a_child_of_9_is_never_asked_about_alcohol_or_smoking(kb, env, tmp_path)
     child = spawn(str(CRAMPS), ["check"], env, tmp_path)
     step(child, "How old is the person with cramps?", "9" + ENTER)
     child.expect(re.escape(note[:30]))  # the children's note before any other question
-    for prompt in ["What is your sex?", *[first for first, _ in sign_screens(kb)],
-                   *after_the_signs(kb, child=True)]:  # fmt: skip
+    for prompt in [
+        "What is your sex?",
+        *[first for first, _ in sign_screens(kb)],
+        *after_the_signs(kb, child=True),
+    ]:
         step(child, prompt, ENTER)
     finish(child)
     out = shown(child)
@@ -195,8 +236,9 @@ def test_a_child_of_9_is_never_asked_about_alcohol_or_smoking(kb, env, tmp_path)
 
 
 def test_a_dumb_terminal_gets_plain_numbered_prompts_and_completes(env, tmp_path):
-    child = spawn(str(CRAMPS), ["check", "--save-answers", "saved.json"],
-                  {**env, "TERM": "dumb"}, tmp_path)  # fmt: skip
+    child = spawn(
+        str(CRAMPS), ["check", "--save-answers", "saved.json"], {**env, "TERM": "dumb"}, tmp_path
+    )
     child.expect(re.escape("How old is the person with cramps?"))
     answers = iter(["67", "m"])
     while child.expect(["> ", pexpect.EOF]) == 0:
@@ -284,9 +326,15 @@ def test_an_emergency_symptom_ends_the_interview_with_the_red_flag_first(kb, env
 
 
 def test_without_a_terminal_it_asks_nothing_and_names_the_missing_flag(env, tmp_path):
-    result = subprocess.run([str(CRAMPS), "check"], stdin=subprocess.DEVNULL,
-                            capture_output=True, text=True, env=env, cwd=tmp_path,
-                            timeout=TIMEOUT)  # fmt: skip
+    result = subprocess.run(
+        [str(CRAMPS), "check"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=TIMEOUT,
+    )
     assert result.returncode == 4
     assert "--age" in result.stderr
     assert "How old" not in result.stderr + result.stdout

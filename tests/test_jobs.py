@@ -28,16 +28,30 @@ def _lines(count: int) -> list[str]:
         elif i % 83 == 5:
             lines.append("")
         else:
-            lines.append(json.dumps({"age": 1 + i % 110, "symptoms": [] if i % 3 else
-                                     ["one_leg_swollen"], "medications": ["Lipitor"] * (i % 2)}))
+            lines.append(
+                json.dumps(
+                    {
+                        "age": 1 + i % 110,
+                        "symptoms": [] if i % 3 else ["one_leg_swollen"],
+                        "medications": ["Lipitor"] * (i % 2),
+                    }
+                )
+            )
     return lines
 
 
 def _run(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
     # the region fixed as the tests fix it, also for the module-scoped run (outside monkeypatch)
     env = {**os.environ, "CRAMPS_NO_COLOR": "1", "CRAMPS_REGION": "uk"}
-    return subprocess.run([str(CRAMPS), "check", *args], capture_output=True, text=True,
-                          input=input, env=env, timeout=300, check=False)  # fmt: skip
+    return subprocess.run(
+        [str(CRAMPS), "check", *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +71,15 @@ def test_jobs_write_the_same_bytes_in_the_same_order(batch, jobs):
     assert many.stderr == one.stderr
     out = [json.loads(line) for line in many.stdout.splitlines()]
     errors = [doc["line"] for doc in out if "error" in doc]
-    assert errors == [i + 1 for i, line in enumerate(_lines(700))
-                      if line.startswith("{not") or "forty" in line]  # fmt: skip
+    assert errors == [
+        i + 1 for i, line in enumerate(_lines(700)) if line.startswith("{not") or "forty" in line
+    ]
     ages = [doc["answers"]["age"] for doc in out if "error" not in doc]
-    assert ages == [json.loads(line)["age"] for line in _lines(700)
-                    if line.startswith('{"age": ') and "forty" not in line]  # fmt: skip
+    assert ages == [
+        json.loads(line)["age"]
+        for line in _lines(700)
+        if line.startswith('{"age": ') and "forty" not in line
+    ]
     assert many.stderr.strip().endswith(f"{len(ages)} assessed, {len(errors)} errors")
 
 
@@ -99,8 +117,9 @@ def test_workers_use_the_rules_file_given(tmp_path):
 
 def test_warnings_name_their_line_under_jobs(tmp_path):
     source = tmp_path / "in.jsonl"
-    lines = [json.dumps({"age": 40})] * 100 + [json.dumps({"age": 40, "sex": "male",
-                                                          "pregnant": True})]  # fmt: skip
+    lines = [json.dumps({"age": 40})] * 100 + [
+        json.dumps({"age": 40, "sex": "male", "pregnant": True})
+    ]
     source.write_text("\n".join(lines) + "\n")
     result = _run("--batch", str(source), "--jobs", "2")
     assert result.returncode == 0
@@ -108,11 +127,14 @@ def test_warnings_name_their_line_under_jobs(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--age", "40", "--jobs", "2"], "--jobs works with --batch"),
-    (["--batch", "-", "--jobs", "-1"], "--jobs: must be 0 (every core) or a positive number"),
-    (["--batch", "-", "--jobs", "two"], "--jobs"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--age", "40", "--jobs", "2"], "--jobs works with --batch"),
+        (["--batch", "-", "--jobs", "-1"], "--jobs: must be 0 (every core) or a positive number"),
+        (["--batch", "-", "--jobs", "two"], "--jobs"),
+    ],
+)
 def test_jobs_usage_errors(args, message):
     result = invoke("check", *args, input="")
     assert result.code == 2
@@ -123,8 +145,11 @@ def test_jobs_usage_errors(args, message):
 def test_a_reader_that_goes_away_ends_a_parallel_run_quietly(tmp_path):
     source = tmp_path / "many.jsonl"
     source.write_text((json.dumps({"age": 44}) + "\n") * 3000)
-    child = subprocess.Popen([str(CRAMPS), "check", "--batch", str(source), "--jobs", "2"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    child = subprocess.Popen(
+        [str(CRAMPS), "check", "--batch", str(source), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     child.stdout.readline()
     child.stdout.close()  # like `| head -n 1`
     assert child.wait(timeout=120) == 0
@@ -153,8 +178,11 @@ def test_no_spool_file_is_left_behind_even_when_the_reader_goes_away(tmp_path):
     source = tmp_path / "many.jsonl"
     source.write_text((json.dumps({"age": 44}) + "\n") * 2000)
     assert _run("--batch", str(source), "--jobs", "2").returncode == 0
-    child = subprocess.Popen([str(CRAMPS), "check", "--batch", str(source), "--jobs", "2"],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+    child = subprocess.Popen(
+        [str(CRAMPS), "check", "--batch", str(source), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     child.stdout.readline()
     child.stdout.close()
     assert child.wait(timeout=120) == 0

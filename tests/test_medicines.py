@@ -39,12 +39,24 @@ def read(kb, typed):
         ("Premarin", ["conjugated estrogens"], ["conjugated_estrogens"], "brand"),
         ("Venofer injection", ["iron sucrose"], ["iron_sucrose"], "brand"),
         ("naproxen sodium 550mg", ["naproxen"], ["naproxen"], "exact"),
-        ("Symbicort 200/6 Turbohaler 2 puffs bd", ["budesonide", "formoterol"],
-         ["long_acting_beta_agonist"], "brand"),
-        ("Trelegy Ellipta 92/55/22", ["fluticasone", "umeclidinium", "vilanterol"],
-         ["long_acting_beta_agonist"], "brand"),
-        ("Seretide 250 Evohaler", ["fluticasone", "salmeterol"], ["long_acting_beta_agonist"],
-         "brand"),
+        (
+            "Symbicort 200/6 Turbohaler 2 puffs bd",
+            ["budesonide", "formoterol"],
+            ["long_acting_beta_agonist"],
+            "brand",
+        ),
+        (
+            "Trelegy Ellipta 92/55/22",
+            ["fluticasone", "umeclidinium", "vilanterol"],
+            ["long_acting_beta_agonist"],
+            "brand",
+        ),
+        (
+            "Seretide 250 Evohaler",
+            ["fluticasone", "salmeterol"],
+            ["long_acting_beta_agonist"],
+            "brand",
+        ),
         ("Apo-Atorvastatin 20mg", ["atorvastatin"], ["statin"], "exact"),
         ("Losartan Teva", ["losartan"], ["angiotensin_receptor_blocker"], "exact"),
         ("PMS-Rosuvastatin", ["rosuvastatin"], ["statin"], "exact"),
@@ -52,7 +64,7 @@ def read(kb, typed):
         ("metformin 500 mg", ["metformin"], [], "exact"),
         ("xyzzyfloxin", [], [], "unknown"),
     ],
-)  # fmt: skip
+)
 def test_recognises_what_people_type(kb, typed, generics, classes, match):
     found = read(kb, typed)
     assert found["generics"] == generics
@@ -69,59 +81,110 @@ def test_recognises_what_people_type(kb, typed, generics, classes, match):
 @pytest.mark.parametrize(
     ("typed", "generics", "classes"),
     [
-        ("fluticasone/salmeterol 250/50", {"fluticasone", "salmeterol"},
-         {"long_acting_beta_agonist"}),
+        (
+            "fluticasone/salmeterol 250/50",
+            {"fluticasone", "salmeterol"},
+            {"long_acting_beta_agonist"},
+        ),
         ("Fluticasone + Salmeterol", {"fluticasone", "salmeterol"}, {"long_acting_beta_agonist"}),
-        ("salmeterol with fluticasone", {"fluticasone", "salmeterol"},
-         {"long_acting_beta_agonist"}),
+        (
+            "salmeterol with fluticasone",
+            {"fluticasone", "salmeterol"},
+            {"long_acting_beta_agonist"},
+        ),
         ("Advair Diskus 250/50", {"fluticasone", "salmeterol"}, {"long_acting_beta_agonist"}),
         ("Ezetimibe/Simvastatin 10mg/40mg", {"ezetimibe", "simvastatin"}, {"statin"}),
         ("Inegy 10/40", {"ezetimibe", "simvastatin"}, {"statin"}),
         ("Vytorin", {"ezetimibe", "simvastatin"}, {"statin"}),
-        ("amlodipine/atorvastatin 5/10", {"amlodipine", "atorvastatin"},
-         {"calcium_channel_blocker", "statin"}),
+        (
+            "amlodipine/atorvastatin 5/10",
+            {"amlodipine", "atorvastatin"},
+            {"calcium_channel_blocker", "statin"},
+        ),
         ("Caduet", {"amlodipine", "atorvastatin"}, {"calcium_channel_blocker", "statin"}),
         ("Spiriva and Serevent", {"tiotropium", "salmeterol"}, {"long_acting_beta_agonist"}),
         ("Spiriva & Serevent", {"tiotropium", "salmeterol"}, {"long_acting_beta_agonist"}),
-        ("Lipitor 40mg and bendroflumethiazide", {"atorvastatin", "bendroflumethiazide"},
-         {"statin", "thiazide_diuretic"}),
-        ("Lipitor 40mg; bendroflumethiazide 2.5mg od", {"atorvastatin", "bendroflumethiazide"},
-         {"statin", "thiazide_diuretic"}),
-        ("Diovan HCT 160/12.5", {"valsartan", "hydrochlorothiazide"},
-         {"angiotensin_receptor_blocker", "thiazide_diuretic"}),
-        ("Co-Diovan", {"valsartan", "hydrochlorothiazide"},
-         {"angiotensin_receptor_blocker", "thiazide_diuretic"}),
+        (
+            "Lipitor 40mg and bendroflumethiazide",
+            {"atorvastatin", "bendroflumethiazide"},
+            {"statin", "thiazide_diuretic"},
+        ),
+        (
+            "Lipitor 40mg; bendroflumethiazide 2.5mg od",
+            {"atorvastatin", "bendroflumethiazide"},
+            {"statin", "thiazide_diuretic"},
+        ),
+        (
+            "Diovan HCT 160/12.5",
+            {"valsartan", "hydrochlorothiazide"},
+            {"angiotensin_receptor_blocker", "thiazide_diuretic"},
+        ),
+        (
+            "Co-Diovan",
+            {"valsartan", "hydrochlorothiazide"},
+            {"angiotensin_receptor_blocker", "thiazide_diuretic"},
+        ),
         ("Coversyl Plus", {"perindopril", "indapamide"}, {"thiazide_diuretic"}),
-        ("Micardis Plus", {"telmisartan", "hydrochlorothiazide"},
-         {"angiotensin_receptor_blocker", "thiazide_diuretic"}),
-        ("Atacand Plus 16/12.5", {"candesartan", "hydrochlorothiazide"},
-         {"angiotensin_receptor_blocker", "thiazide_diuretic"}),
-        ("Cozaar Comp", {"losartan", "hydrochlorothiazide"},
-         {"angiotensin_receptor_blocker", "thiazide_diuretic"}),
-        ("Olmetec Plus", {"olmesartan", "hydrochlorothiazide"},
-         {"angiotensin_receptor_blocker", "thiazide_diuretic"}),
-        ("CoAprovel", {"irbesartan", "hydrochlorothiazide"},
-         {"angiotensin_receptor_blocker", "thiazide_diuretic"}),
-        ("Telma-H", {"telmisartan", "hydrochlorothiazide"},
-         {"angiotensin_receptor_blocker", "thiazide_diuretic"}),
+        (
+            "Micardis Plus",
+            {"telmisartan", "hydrochlorothiazide"},
+            {"angiotensin_receptor_blocker", "thiazide_diuretic"},
+        ),
+        (
+            "Atacand Plus 16/12.5",
+            {"candesartan", "hydrochlorothiazide"},
+            {"angiotensin_receptor_blocker", "thiazide_diuretic"},
+        ),
+        (
+            "Cozaar Comp",
+            {"losartan", "hydrochlorothiazide"},
+            {"angiotensin_receptor_blocker", "thiazide_diuretic"},
+        ),
+        (
+            "Olmetec Plus",
+            {"olmesartan", "hydrochlorothiazide"},
+            {"angiotensin_receptor_blocker", "thiazide_diuretic"},
+        ),
+        (
+            "CoAprovel",
+            {"irbesartan", "hydrochlorothiazide"},
+            {"angiotensin_receptor_blocker", "thiazide_diuretic"},
+        ),
+        (
+            "Telma-H",
+            {"telmisartan", "hydrochlorothiazide"},
+            {"angiotensin_receptor_blocker", "thiazide_diuretic"},
+        ),
         ("Zestoretic 20/12.5", {"lisinopril", "hydrochlorothiazide"}, {"thiazide_diuretic"}),
         ("Prinzide", {"lisinopril", "hydrochlorothiazide"}, {"thiazide_diuretic"}),
         ("Tenoretic", {"atenolol", "chlortalidone"}, {"thiazide_diuretic"}),
-        ("Dyazide", {"triamterene", "hydrochlorothiazide"},
-         {"potassium_sparing_diuretic", "thiazide_diuretic"}),
-        ("co-amilozide 5/50 tablets", {"amiloride", "hydrochlorothiazide"},
-         {"potassium_sparing_diuretic", "thiazide_diuretic"}),
-        ("Trimbow", {"beclometasone", "formoterol", "glycopyrronium"},
-         {"long_acting_beta_agonist"}),
+        (
+            "Dyazide",
+            {"triamterene", "hydrochlorothiazide"},
+            {"potassium_sparing_diuretic", "thiazide_diuretic"},
+        ),
+        (
+            "co-amilozide 5/50 tablets",
+            {"amiloride", "hydrochlorothiazide"},
+            {"potassium_sparing_diuretic", "thiazide_diuretic"},
+        ),
+        (
+            "Trimbow",
+            {"beclometasone", "formoterol", "glycopyrronium"},
+            {"long_acting_beta_agonist"},
+        ),
         ("Ultibro Breezhaler", {"indacaterol", "glycopyrronium"}, {"long_acting_beta_agonist"}),
         ("Spiolto Respimat", {"tiotropium", "olodaterol"}, {"long_acting_beta_agonist"}),
         ("DuoResp Spiromax", {"budesonide", "formoterol"}, {"long_acting_beta_agonist"}),
         ("Prempro", {"conjugated estrogens", "medroxyprogesterone"}, {"conjugated_estrogens"}),
         ("Premique", {"conjugated estrogens", "medroxyprogesterone"}, {"conjugated_estrogens"}),
-        ("Exforge HCT", {"amlodipine", "valsartan", "hydrochlorothiazide"},
-         {"calcium_channel_blocker", "angiotensin_receptor_blocker", "thiazide_diuretic"}),
+        (
+            "Exforge HCT",
+            {"amlodipine", "valsartan", "hydrochlorothiazide"},
+            {"calcium_channel_blocker", "angiotensin_receptor_blocker", "thiazide_diuretic"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_combination_yields_every_class_it_contains(kb, typed, generics, classes):
     found = read(kb, typed)
     assert set(found["generics"]) == generics
@@ -159,39 +222,70 @@ def test_a_part_not_understood_is_reported_not_dropped(kb):
 @pytest.mark.parametrize(
     ("brand", "generic", "where"),
     [
-        ("Lipitor", "atorvastatin", "UK, US, Canada, Australia"), ("Sortis", "atorvastatin", "DE"),
-        ("Tahor", "atorvastatin", "FR"), ("Torvast", "atorvastatin", "IT"),
-        ("Cardyl", "atorvastatin", "ES"), ("Lorstat", "atorvastatin", "AU"),
-        ("Atorlip", "atorvastatin", "IN"), ("Zocor", "simvastatin", "UK, US"),
-        ("Crestor", "rosuvastatin", "everywhere"), ("Rosuvas", "rosuvastatin", "IN"),
-        ("Lipostat", "pravastatin", "UK"), ("Elisor", "pravastatin", "FR"),
-        ("Frusid", "furosemide", "AU, NZ"), ("Lasix", "furosemide", "US"),
-        ("Frusol", "furosemide", "UK"), ("Burinex", "bumetanide", "UK, IE"),
-        ("Aprinox", "bendroflumethiazide", "UK"), ("Natrilix", "indapamide", "UK, AU"),
-        ("Spiractin", "spironolactone", "AU"), ("Aldactone", "spironolactone", "UK, US"),
-        ("Serevent", "salmeterol", "UK, US"), ("Oxis", "formoterol", "UK"),
-        ("Salamol", "salbutamol", "UK"), ("Airomir", "salbutamol", "UK, EU"),
-        ("Asmol", "salbutamol", "AU"), ("Asthalin", "salbutamol", "IN"),
-        ("Bricanyl", "terbutaline", "UK"), ("Xopenex", "levosalbutamol", "US"),
-        ("Istin", "amlodipine", "UK"), ("Norvasc", "amlodipine", "US"),
-        ("Amlor", "amlodipine", "FR"), ("Stamlo", "amlodipine", "IN"),
-        ("Plendil", "felodipine", "UK, US"), ("Renedil", "felodipine", "CA"),
-        ("Zanidip", "lercanidipine", "UK"), ("Adalat", "nifedipine", "UK"),
-        ("Amias", "candesartan", "UK"), ("Blopress", "candesartan", "DE"),
-        ("Karvea", "irbesartan", "AU"), ("Aprovel", "irbesartan", "EU"),
-        ("Olmetec", "olmesartan", "UK"), ("Benicar", "olmesartan", "US"),
-        ("Telma", "telmisartan", "IN"), ("Naprosyn", "naproxen", "UK"),
-        ("Naprogesic", "naproxen", "AU"), ("Forsteo", "teriparatide", "UK, EU"),
-        ("Optruma", "raloxifene", "EU"), ("Cipramil", "citalopram", "UK"),
-        ("Stilnox", "zolpidem", "FR, AU"), ("Tramal", "tramadol", "AU, DE"),
-        ("Endone", "oxycodone", "AU"), ("Redipred", "prednisolone", "AU"),
-        ("Glucophage", "metformin", "UK"), ("Diabex", "metformin", "AU"),
-        ("Tritace", "ramipril", "UK"), ("Altace", "ramipril", "US"),
-        ("Zestril", "lisinopril", "UK"), ("Losec", "omeprazole", "UK"),
-        ("Somac", "pantoprazole", "AU"), ("Eltroxin", "levothyroxine", "UK, IE"),
-        ("Oroxine", "levothyroxine", "AU"), ("Cardicor", "bisoprolol", "UK"),
+        ("Lipitor", "atorvastatin", "UK, US, Canada, Australia"),
+        ("Sortis", "atorvastatin", "DE"),
+        ("Tahor", "atorvastatin", "FR"),
+        ("Torvast", "atorvastatin", "IT"),
+        ("Cardyl", "atorvastatin", "ES"),
+        ("Lorstat", "atorvastatin", "AU"),
+        ("Atorlip", "atorvastatin", "IN"),
+        ("Zocor", "simvastatin", "UK, US"),
+        ("Crestor", "rosuvastatin", "everywhere"),
+        ("Rosuvas", "rosuvastatin", "IN"),
+        ("Lipostat", "pravastatin", "UK"),
+        ("Elisor", "pravastatin", "FR"),
+        ("Frusid", "furosemide", "AU, NZ"),
+        ("Lasix", "furosemide", "US"),
+        ("Frusol", "furosemide", "UK"),
+        ("Burinex", "bumetanide", "UK, IE"),
+        ("Aprinox", "bendroflumethiazide", "UK"),
+        ("Natrilix", "indapamide", "UK, AU"),
+        ("Spiractin", "spironolactone", "AU"),
+        ("Aldactone", "spironolactone", "UK, US"),
+        ("Serevent", "salmeterol", "UK, US"),
+        ("Oxis", "formoterol", "UK"),
+        ("Salamol", "salbutamol", "UK"),
+        ("Airomir", "salbutamol", "UK, EU"),
+        ("Asmol", "salbutamol", "AU"),
+        ("Asthalin", "salbutamol", "IN"),
+        ("Bricanyl", "terbutaline", "UK"),
+        ("Xopenex", "levosalbutamol", "US"),
+        ("Istin", "amlodipine", "UK"),
+        ("Norvasc", "amlodipine", "US"),
+        ("Amlor", "amlodipine", "FR"),
+        ("Stamlo", "amlodipine", "IN"),
+        ("Plendil", "felodipine", "UK, US"),
+        ("Renedil", "felodipine", "CA"),
+        ("Zanidip", "lercanidipine", "UK"),
+        ("Adalat", "nifedipine", "UK"),
+        ("Amias", "candesartan", "UK"),
+        ("Blopress", "candesartan", "DE"),
+        ("Karvea", "irbesartan", "AU"),
+        ("Aprovel", "irbesartan", "EU"),
+        ("Olmetec", "olmesartan", "UK"),
+        ("Benicar", "olmesartan", "US"),
+        ("Telma", "telmisartan", "IN"),
+        ("Naprosyn", "naproxen", "UK"),
+        ("Naprogesic", "naproxen", "AU"),
+        ("Forsteo", "teriparatide", "UK, EU"),
+        ("Optruma", "raloxifene", "EU"),
+        ("Cipramil", "citalopram", "UK"),
+        ("Stilnox", "zolpidem", "FR, AU"),
+        ("Tramal", "tramadol", "AU, DE"),
+        ("Endone", "oxycodone", "AU"),
+        ("Redipred", "prednisolone", "AU"),
+        ("Glucophage", "metformin", "UK"),
+        ("Diabex", "metformin", "AU"),
+        ("Tritace", "ramipril", "UK"),
+        ("Altace", "ramipril", "US"),
+        ("Zestril", "lisinopril", "UK"),
+        ("Losec", "omeprazole", "UK"),
+        ("Somac", "pantoprazole", "AU"),
+        ("Eltroxin", "levothyroxine", "UK, IE"),
+        ("Oroxine", "levothyroxine", "AU"),
+        ("Cardicor", "bisoprolol", "UK"),
     ],
-)  # fmt: skip
+)
 def test_brands_by_country(kb, brand, generic, where):
     found = read(kb, brand)
     assert found["generics"] == [generic], where
@@ -199,17 +293,37 @@ def test_brands_by_country(kb, brand, generic, where):
 
 
 def test_the_calcium_channel_blocker_class_is_the_dihydropyridines(kb):
-    for name in ("amlodipine", "felodipine", "lercanidipine", "nifedipine", "nicardipine",
-                 "isradipine", "lacidipine", "nimodipine"):
+    for name in (
+        "amlodipine",
+        "felodipine",
+        "lercanidipine",
+        "nifedipine",
+        "nicardipine",
+        "isradipine",
+        "lacidipine",
+        "nimodipine",
+    ):
         assert read(kb, name)["classes"] == ["calcium_channel_blocker"], name
     for name in ("diltiazem", "verapamil"):  # tried as treatments, not causes
         assert read(kb, name)["classes"] == [], name
 
 
 def test_medicines_not_linked_to_cramps_are_recognised_with_no_class(kb):
-    for name in ("quinapril", "metformin", "levothyroxine", "omeprazole", "ramipril",
-                 "lisinopril", "bisoprolol", "paracetamol", "ibuprofen", "sertraline",
-                 "hydroxychloroquine", "tiotropium", "estradiol"):
+    for name in (
+        "quinapril",
+        "metformin",
+        "levothyroxine",
+        "omeprazole",
+        "ramipril",
+        "lisinopril",
+        "bisoprolol",
+        "paracetamol",
+        "ibuprofen",
+        "sertraline",
+        "hydroxychloroquine",
+        "tiotropium",
+        "estradiol",
+    ):
         found = read(kb, name)
         assert found["match"] == "exact", name
         assert found["classes"] == [], name
@@ -221,12 +335,14 @@ def test_medicines_not_linked_to_cramps_are_recognised_with_no_class(kb):
 @pytest.mark.parametrize(
     ("typed", "generic", "cls"),
     [
-        ("crestar", "rosuvastatin", "statin"), ("lipator", "atorvastatin", "statin"),
+        ("crestar", "rosuvastatin", "statin"),
+        ("lipator", "atorvastatin", "statin"),
         ("ventalin", "salbutamol", "short_acting_beta_agonist"),
         ("Seritide", "salmeterol", "long_acting_beta_agonist"),
         ("Losartin", "losartan", "angiotensin_receptor_blocker"),
         ("amlodapine", "amlodipine", "calcium_channel_blocker"),
-        ("atorvastatn", "atorvastatin", "statin"), ("Crestro", "rosuvastatin", "statin"),
+        ("atorvastatn", "atorvastatin", "statin"),
+        ("Crestro", "rosuvastatin", "statin"),
         ("Vnetolin", "salbutamol", "short_acting_beta_agonist"),
         ("furosamide", "furosemide", "loop_diuretic"),
         ("spirinolactone", "spironolactone", "potassium_sparing_diuretic"),
@@ -234,7 +350,7 @@ def test_medicines_not_linked_to_cramps_are_recognised_with_no_class(kb):
         ("bendroflumethiazde", "bendroflumethiazide", "thiazide_diuretic"),
         ("simvastatine 40mg", "simvastatin", "statin"),
     ],
-)  # fmt: skip
+)
 def test_a_misspelling_is_read_as_the_medicine(kb, typed, generic, cls):
     found = read(kb, typed)
     assert generic in found["generics"]
@@ -255,8 +371,13 @@ def test_tolerance_grows_with_length(kb):
 def test_a_fuzzy_match_says_so(kb):
     found = read(kb, "crestar")
     assert found["match"] == "fuzzy"
-    assert found["components"][0] == {"text": "crestar", "name": "Crestor", "match": "fuzzy",
-                                      "generics": ["rosuvastatin"], "classes": ["statin"]}
+    assert found["components"][0] == {
+        "text": "crestar",
+        "name": "Crestor",
+        "match": "fuzzy",
+        "generics": ["rosuvastatin"],
+        "classes": ["statin"],
+    }
 
 
 # --------------------------------------------------------------------------- lay names
@@ -268,11 +389,14 @@ def test_a_fuzzy_match_says_so(kb):
         ("blue inhaler", ["short_acting_beta_agonist"]),
         ("my blue inhaler when needed", ["short_acting_beta_agonist"]),
         ("reliever inhaler", ["short_acting_beta_agonist"]),
-        ("statins", ["statin"]), ("a statin", ["statin"]),
-        ("brown inhaler", []), ("HRT patch", []), ("thyroid tablets", []),
+        ("statins", ["statin"]),
+        ("a statin", ["statin"]),
+        ("brown inhaler", []),
+        ("HRT patch", []),
+        ("thyroid tablets", []),
         ("purple inhaler", ["long_acting_beta_agonist"]),
     ],
-)  # fmt: skip
+)
 def test_a_lay_name_for_one_medicine_or_class_gets_it(kb, typed, classes):
     found = read(kb, typed)
     assert found["classes"] == classes
@@ -290,9 +414,10 @@ def test_a_lay_name_for_one_medicine_or_class_gets_it(kb, typed, classes):
         ("HRT", "HRT", "Premarin"),
         ("blood pressure tablets", "blood pressure", "amlodipine"),
     ],
-)  # fmt: skip
-def test_a_lay_name_for_several_is_unknown_with_a_warning_naming_the_group(kb, typed, group,
-                                                                           choice):  # fmt: skip
+)
+def test_a_lay_name_for_several_is_unknown_with_a_warning_naming_the_group(
+    kb, typed, group, choice
+):
     found = kb.medicines.match(typed)
     assert found.match == "unknown"
     assert found.classes == ()
@@ -321,10 +446,16 @@ def test_every_declared_look_alike_pair_is_two_different_medicines(kb):
         assert len({f.generics for f in found}) == len(pair), pair
 
 
-@pytest.mark.parametrize("pair", [
-    ("hydroxychloroquine", "hydrochlorothiazide"), ("Celebrex", "Celexa"), ("Losec", "Lasix"),
-    ("quinapril", "quinine"), ("metoprolol", "metolazone"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("hydroxychloroquine", "hydrochlorothiazide"),
+        ("Celebrex", "Celexa"),
+        ("Losec", "Lasix"),
+        ("quinapril", "quinine"),
+        ("metoprolol", "metolazone"),
+    ],
+)
 def test_the_issue_s_look_alikes_are_declared(kb, pair):
     declared = {tuple(key_of(n) for n in p) for p in kb.data["look_alikes"]}
     wanted = tuple(key_of(n) for n in pair)
@@ -336,12 +467,14 @@ def test_the_issue_s_look_alikes_are_declared(kb, pair):
     [
         ("lasec", "loop_diuretic"),  # one edit from Losec, two from Lasix
         ("losix", "loop_diuretic"),
-        ("quinapri", "quinine"), ("quinaprill", "quinine"),
+        ("quinapri", "quinine"),
+        ("quinaprill", "quinine"),
         ("hydroxychloroquin", "thiazide_diuretic"),
         ("metoprolo", "thiazide_diuretic"),
-        ("Zoloft", "statin"), ("Celexa", "naproxen"),
+        ("Zoloft", "statin"),
+        ("Celexa", "naproxen"),
     ],
-)  # fmt: skip
+)
 def test_a_look_alike_is_never_given_the_other_s_class(kb, typed, never):
     assert never not in read(kb, typed)["classes"]
 
@@ -353,8 +486,18 @@ def test_a_near_miss_between_two_medicines_is_not_guessed(kb):
 
 
 def test_exact_names_always_win_over_near_misses(kb):
-    for name in ("quinapril", "quinine", "amlodipine", "amiloride", "metolazone", "metoprolol",
-                 "hydroxychloroquine", "hydrochlorothiazide", "Celebrex", "Celexa"):
+    for name in (
+        "quinapril",
+        "quinine",
+        "amlodipine",
+        "amiloride",
+        "metolazone",
+        "metoprolol",
+        "hydroxychloroquine",
+        "hydrochlorothiazide",
+        "Celebrex",
+        "Celexa",
+    ):
         assert read(kb, name)["match"] in ("exact", "brand"), name
 
 
@@ -365,7 +508,8 @@ def test_hints_are_within_tolerance_or_complete_what_was_typed(kb):
     assert kb.medicines.suggestions("xyzzyfloxin") == []
     assert kb.medicines.suggestions("atorva")[0] == "atorvastatin"
     assert kb.medicines.suggestions("HRT patchez") == [] or all(
-        "insulin" not in h.lower() for h in kb.medicines.suggestions("HRT patchez"))
+        "insulin" not in h.lower() for h in kb.medicines.suggestions("HRT patchez")
+    )
 
 
 @settings(deadline=None, max_examples=60)
@@ -376,8 +520,10 @@ def test_every_hint_is_near_what_was_typed(kb, typed):
     key = clean(typed)
     for hint in kb.medicines.suggestions(typed):
         names = [k for k, p in kb.medicines.index.items() if p.name == hint]
-        assert any(OSA.distance(key, k) <= kb.medicines.tolerance(len(k)) or k.startswith(key)
-                   for k in names), (typed, hint)  # fmt: skip
+        assert any(
+            OSA.distance(key, k) <= kb.medicines.tolerance(len(k)) or k.startswith(key)
+            for k in names
+        ), (typed, hint)
 
 
 # --------------------------------------------------------------------------- input as typed
@@ -444,12 +590,13 @@ def test_the_dictionary_is_reviewable(kb):
     from tests.conftest import RULES
 
     text = RULES.read_text(encoding="utf-8")
-    section = text[text.index("\nmedicines:\n"):text.index("\nlay_names:\n")]
+    section = text[text.index("\nmedicines:\n") : text.index("\nlay_names:\n")]
     groups = re.split(r"\n\s*#[^\n]*", section)
     for group in groups:
         lines = [line for line in group.splitlines() if line.startswith("  - {")]
-        heads = [re.sub(r"[\"']", "", line.split(",")[0].split(": ", 1)[1]).lower()
-                 for line in lines]
+        heads = [
+            re.sub(r"[\"']", "", line.split(",")[0].split(": ", 1)[1]).lower() for line in lines
+        ]
         assert heads == sorted(heads), heads
         for line in lines:
             for names in re.findall(r"(?:brands|aliases): \[([^\]]*)\]", line):

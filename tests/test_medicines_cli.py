@@ -28,10 +28,17 @@ def ids(items):
     return [item["id"] for item in items]
 
 
-@pytest.mark.parametrize("typed", ["Ezetimibe/Simvastatin 10mg/40mg", "Inegy 10/40",
-                                   "simvastatin and ezetimibe", "Vytorin", "Zocor + Ezetrol"])
-def test_a_statin_in_a_combination_with_dark_urine_is_the_rhabdomyolysis_emergency(
-        tmp_path, typed):  # fmt: skip
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Ezetimibe/Simvastatin 10mg/40mg",
+        "Inegy 10/40",
+        "simvastatin and ezetimibe",
+        "Vytorin",
+        "Zocor + Ezetrol",
+    ],
+)
+def test_a_statin_in_a_combination_with_dark_urine_is_the_rhabdomyolysis_emergency(tmp_path, typed):
     doc, _ = check_json(tmp_path, {"age": 66, "medications": [typed], "symptoms": ["dark_urine"]})
     assert doc["triage"]["level"] == "emergency"
     assert "possible_rhabdomyolysis" in ids(doc["red_flags"])
@@ -53,12 +60,17 @@ def test_each_component_of_a_list_makes_the_medicine_cause(tmp_path):
 
 
 def test_the_long_acting_beta_agonist_of_a_typed_combination_is_not_lost(tmp_path):
-    doc, _ = check_json(tmp_path, {"age": 55, "medications": ["fluticasone/salmeterol 250/50"],
-                                   "symptoms": []})  # fmt: skip
+    doc, _ = check_json(
+        tmp_path, {"age": 55, "medications": ["fluticasone/salmeterol 250/50"], "symptoms": []}
+    )
     medication = next(c for c in doc["causes"] if c["id"] == "medication")
-    assert medication["drugs"] == [{"input": "fluticasone/salmeterol 250/50",
-                                    "generic": "salmeterol",
-                                    "class": "long_acting_beta_agonist"}]  # fmt: skip
+    assert medication["drugs"] == [
+        {
+            "input": "fluticasone/salmeterol 250/50",
+            "generic": "salmeterol",
+            "class": "long_acting_beta_agonist",
+        }
+    ]
 
 
 def test_inputs_are_echoed_exactly_and_an_empty_one_is_reported(tmp_path):
@@ -70,8 +82,7 @@ def test_inputs_are_echoed_exactly_and_an_empty_one_is_reported(tmp_path):
 
 
 def test_a_water_tablet_is_unknown_with_a_warning_naming_the_group(tmp_path):
-    doc, stderr = check_json(tmp_path, {"age": 72, "medications": ["water tablet"],
-                                        "symptoms": []})  # fmt: skip
+    doc, stderr = check_json(tmp_path, {"age": 72, "medications": ["water tablet"], "symptoms": []})
     entry = doc["medications"][0]
     assert entry["match"] == "unknown"
     assert entry["classes"] == []
@@ -86,16 +97,16 @@ def result_stdout_text(doc: dict[str, Any]) -> str:
 
 
 def test_a_partly_understood_entry_warns_on_stderr(tmp_path):
-    doc, stderr = check_json(tmp_path, {"age": 60, "medications": ["Lipitor and xyzzyfloxin"],
-                                        "symptoms": []})  # fmt: skip
+    doc, stderr = check_json(
+        tmp_path, {"age": 60, "medications": ["Lipitor and xyzzyfloxin"], "symptoms": []}
+    )
     assert doc["medications"][0]["unrecognised"] == ["xyzzyfloxin"]
     assert "xyzzyfloxin" in stderr
 
 
 def test_a_6kb_name_is_reported_unknown_not_read(tmp_path):
     long_name = "amlodipine and " * 400
-    doc, stderr = check_json(tmp_path, {"age": 60, "medications": [long_name],
-                                        "symptoms": []})  # fmt: skip
+    doc, stderr = check_json(tmp_path, {"age": 60, "medications": [long_name], "symptoms": []})
     assert doc["medications"][0]["match"] == "unknown"
     assert "too long" in stderr
     result = invoke("medicines", long_name)
@@ -166,11 +177,17 @@ def test_a_look_alike_that_is_not_a_medicine_is_an_invalid_rules_file(tmp_path):
 
 
 def _medicines_interview(kb, typed: str, *more: tuple[str, Any]) -> FakePrompter:
-    prompter = FakePrompter([("How old is the person with cramps?", "70"),
-                             ("What is your sex?", "Male"), *signs(kb),
-                             ("Which medicines", typed),
-                             *more, ("start or change a medicine", "STOP")])  # fmt: skip
-    with pytest.raises(AssertionError, match="is not a choice|not in the script"):
+    prompter = FakePrompter(
+        [
+            ("How old is the person with cramps?", "70"),
+            ("What is your sex?", "Male"),
+            *signs(kb),
+            ("Which medicines", typed),
+            *more,
+            ("start or change a medicine", "STOP"),
+        ]
+    )
+    with pytest.raises(AssertionError, match=r"is not a choice|not in the script"):
         run_interview(kb, {}, prompter)
     return prompter
 
@@ -184,11 +201,12 @@ def test_the_interview_asks_which_water_tablet(kb):
 
 def test_the_interview_keeps_a_water_tablet_the_person_cannot_name(kb):
     prompter = _medicines_interview(
-        kb, "Lipitor and a water tablet",
-        ("Which water tablet?", "Not sure: keep it as typed"))  # fmt: skip
+        kb, "Lipitor and a water tablet", ("Which water tablet?", "Not sure: keep it as typed")
+    )
     assert any("water tablet -> not recognised" in line for line in prompter.said)
-    assert any(line.startswith("  Lipitor and a water tablet -> atorvastatin")
-               for line in prompter.said)  # fmt: skip
+    assert any(
+        line.startswith("  Lipitor and a water tablet -> atorvastatin") for line in prompter.said
+    )
 
 
 def test_the_interview_names_the_part_it_did_not_understand(kb):

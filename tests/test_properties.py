@@ -41,13 +41,26 @@ def shipped_knowledge():
 KB = shipped_knowledge()
 MODEL = answers_model(KB)
 QUESTIONS = KB.question_by_id
-SOME_MEDICINES = ("Lipitor 40 mg", "furosemide", "Moduretic", "quinine sulfate 300mg",
-                  "metformin", "salbutamol inhaler", "atorvastatn", "xyzzyfloxin")  # fmt: skip
-FAST = settings(deadline=None, max_examples=200,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-THROUGH_CLI = settings(deadline=None, max_examples=20,
-                       suppress_health_check=[HealthCheck.too_slow,
-                                              HealthCheck.function_scoped_fixture])  # fmt: skip
+SOME_MEDICINES = (
+    "Lipitor 40 mg",
+    "furosemide",
+    "Moduretic",
+    "quinine sulfate 300mg",
+    "metformin",
+    "salbutamol inhaler",
+    "atorvastatn",
+    "xyzzyfloxin",
+)
+FAST = settings(
+    deadline=None,
+    max_examples=200,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+THROUGH_CLI = settings(
+    deadline=None,
+    max_examples=20,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 # --------------------------------------------------------------------------- strategies
@@ -207,8 +220,7 @@ def test_every_rule_has_both_kinds_of_case():
 def test_a_safety_breach_fails_the_case(monkeypatch):
     from cramp_cli.knowledge import safety
 
-    monkeypatch.setattr(safety, "check_assessment", lambda doc: ["the disclaimer is "
-                                                                 "missing"])
+    monkeypatch.setattr(safety, "check_assessment", lambda doc: ["the disclaimer is missing"])
     rule = KB.rule("older_age")
     result = run_case(KB, rule, "fires", 1, rule.cases_fire[0])
     assert result.describe() == [

@@ -47,8 +47,10 @@ def test_the_programs_measure_tracks_textstat():
     hard = "Physiological exhaustion of overutilised musculature necessitates evaluation."
     assert grade(hard) > 12 and textstat.flesch_kincaid_grade(hard) > 12
     assert grade("Stretch your calf. Hold it for a count of ten.") < 4
-    gaps = [abs(grade(t) - textstat.flesch_kincaid_grade(re.sub(r"\([^)]*\)", "", t)))
-            for _, t in PASSAGES]  # fmt: skip
+    gaps = [
+        abs(grade(t) - textstat.flesch_kincaid_grade(re.sub(r"\([^)]*\)", "", t)))
+        for _, t in PASSAGES
+    ]
     assert sum(gaps) / len(gaps) < 2
 
 
@@ -61,7 +63,9 @@ def test_rules_validate_is_quiet_on_the_shipped_file(cli):
 def test_rules_validate_warns_but_passes_a_hard_to_read_file(cli, tmp_path):
     hard = RULES.read_text(encoding="utf-8").replace(
         'title: "Tired or overworked leg muscles"',
-        'title: "Physiological exhaustion of overutilised lower-extremity musculature"', 1)
+        'title: "Physiological exhaustion of overutilised lower-extremity musculature"',
+        1,
+    )
     path = tmp_path / "hard.yaml"
     path.write_text(hard, encoding="utf-8")
     result = cli("rules", "validate", str(path))

@@ -198,9 +198,7 @@ def test_the_interview_opens_with_the_regions_emergency_number(kb, region, numbe
 
 
 @pytest.mark.parametrize("region", ["uk", "ie", "us", "ca", "au", "nz", "eu", "neutral"])
-def test_every_regions_emergency_passes_the_safety_check_and_fails_without_its_number(
-    kb, region
-):
+def test_every_regions_emergency_passes_the_safety_check_and_fails_without_its_number(kb, region):
     from cramp_cli.engine.answers import normalise
     from cramp_cli.engine.assess import assess
     from cramp_cli.knowledge.safety import check_assessment
@@ -208,6 +206,8 @@ def test_every_regions_emergency_passes_the_safety_check_and_fails_without_its_n
     doc = assess(kb, normalise(PE, kb), region)
     assert check_assessment(doc, kb) == []
     number = kb.regions[region].emergency[0]
-    broken = {**doc, "triage": {**doc["triage"],
-                                "summary": doc["triage"]["summary"].replace(number, "the")}}
+    broken = {
+        **doc,
+        "triage": {**doc["triage"], "summary": doc["triage"]["summary"].replace(number, "the")},
+    }
     assert any("does not tell to call" in p for p in check_assessment(broken, kb))

@@ -21,8 +21,13 @@ from tests.conftest import write_answers
 CRAMPS = Path(sys.executable).parent / "cramps"
 TEXT_ENV = {"COLUMNS": "80", "TERM": "xterm-256color"}
 BOX = re.compile(r"[\u2500-\u257f\u2580-\u259f\u25a0-\u25ff]")
-HOSTILE = ["\x1b[2J\x1b[31mred", "x\n# Forged heading", "<img src=x onerror=alert(1)>",
-           "[click](javascript:alert(1))", "**bold** `code` | pipe"]  # fmt: skip
+HOSTILE = [
+    "\x1b[2J\x1b[31mred",
+    "x\n# Forged heading",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "**bold** `code` | pipe",
+]
 
 
 def _check(cli, *args: str, env: dict[str, str] | None = None):
@@ -59,8 +64,14 @@ def test_markdown_escapes_what_the_person_typed(cli):
 
 @pytest.mark.parametrize("columns", ["5", "0", "-3", "100000", "eighty", ""])
 def test_a_silly_columns_falls_back_to_80(cli, columns):
-    out = _check(cli, "--age", "40", "--symptom", "one_leg_swollen",
-                 env={"COLUMNS": columns, "TERM": "xterm-256color"})  # fmt: skip
+    out = _check(
+        cli,
+        "--age",
+        "40",
+        "--symptom",
+        "one_leg_swollen",
+        env={"COLUMNS": columns, "TERM": "xterm-256color"},
+    )
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert len(lines) <= 35
@@ -68,16 +79,35 @@ def test_a_silly_columns_falls_back_to_80(cli, columns):
 
 
 def test_a_sane_columns_is_used(cli):
-    wide = _check(cli, "--age", "68", "-m", "atorvastatin", "--symptom", "fainting",
-                  env={"COLUMNS": "120", "TERM": "xterm-256color"})  # fmt: skip
+    wide = _check(
+        cli,
+        "--age",
+        "68",
+        "-m",
+        "atorvastatin",
+        "--symptom",
+        "fainting",
+        env={"COLUMNS": "120", "TERM": "xterm-256color"},
+    )
     assert max(len(line) for line in wide.splitlines()) > 80
     assert max(len(line) for line in wide.splitlines()) <= 120
 
 
 @pytest.mark.parametrize("full", [(), ("--full",)])
 def test_plain_has_no_boxes_bullets_or_colour_and_headings_in_words(cli, full):
-    out = _check(cli, "--age", "72", "-m", "furosemide", "--condition", "diabetes",
-                 "--symptom", "one_leg_swollen", "--plain", *full)  # fmt: skip
+    out = _check(
+        cli,
+        "--age",
+        "72",
+        "-m",
+        "furosemide",
+        "--condition",
+        "diabetes",
+        "--symptom",
+        "one_leg_swollen",
+        "--plain",
+        *full,
+    )
     assert not BOX.search(out)
     assert "\x1b" not in out
     assert not re.search(r"^\s*[-*•>|]", out, re.MULTILINE)
@@ -102,26 +132,43 @@ def test_the_default_text_draws_the_verdict_in_a_box(cli):
 
 
 def _pty_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("CI", "CRAMPS_NO_INPUT", "COLUMNS", "LINES", "PAGER")}  # fmt: skip
-    env.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", NO_COLOR="1",
-               CRAMPS_HOME=str(tmp_path / "home"), CRAMPS_CACHE_DIR=str(tmp_path / "cache"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CI", "CRAMPS_NO_INPUT", "COLUMNS", "LINES", "PAGER")
+    }
+    env.update(
+        TERM="xterm-256color",
+        PROMPT_TOOLKIT_NO_CPR="1",
+        NO_COLOR="1",
+        CRAMPS_HOME=str(tmp_path / "home"),
+        CRAMPS_CACHE_DIR=str(tmp_path / "cache"),
+    )
     env.update(extra)
     return env
 
 
 def _pager_that_saves(marker: Path) -> str:
     """A $PAGER that writes what it is given to `marker`, so the test can see it ran."""
-    return (f"{sys.executable} -c \"import sys; open(sys.argv[1], 'w')"
-            f".write(sys.stdin.read())\" {marker}")
+    return (
+        f"{sys.executable} -c \"import sys; open(sys.argv[1], 'w')"
+        f'.write(sys.stdin.read())" {marker}'
+    )
 
 
 def _run_in_terminal(tmp_path: Path, args: list[str], env: dict[str, str]) -> str:
-    answers = write_answers(tmp_path, {"age": 67, "sex": "female", "symptoms": [],
-                                       "medications": ["Lipitor"]})  # fmt: skip
-    child = pexpect.spawn(str(CRAMPS), ["check", "--answers", str(answers), *args], env=env,
-                          cwd=str(tmp_path), encoding="utf-8", timeout=60,
-                          dimensions=(24, 80))  # fmt: skip
+    answers = write_answers(
+        tmp_path, {"age": 67, "sex": "female", "symptoms": [], "medications": ["Lipitor"]}
+    )
+    child = pexpect.spawn(
+        str(CRAMPS),
+        ["check", "--answers", str(answers), *args],
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(24, 80),
+    )
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
@@ -158,11 +205,20 @@ def test_full_is_never_paged_into_a_pipe(cli, tmp_path, monkeypatch):
 
 
 def test_the_report_keeps_a_typed_newline_from_forging_a_heading(cli):
-    saved = cli("check", "--no-input", "--age", "60", "--symptom", "palpitations",
-                "--medication", "x\n# Forged heading", "--save", env=TEXT_ENV)  # fmt: skip
+    saved = cli(
+        "check",
+        "--no-input",
+        "--age",
+        "60",
+        "--symptom",
+        "palpitations",
+        "--medication",
+        "x\n# Forged heading",
+        "--save",
+        env=TEXT_ENV,
+    )
     assert saved.code == 0, saved.stderr
     report = cli("report")
     assert report.code == 0, report.stderr
     assert "Forged heading" in report.stdout
-    assert not any(line.startswith("#") and "Forged" in line
-                   for line in report.stdout.splitlines())  # fmt: skip
+    assert not any(line.startswith("#") and "Forged" in line for line in report.stdout.splitlines())

@@ -22,8 +22,9 @@ def when(days: int, hour: int = 22) -> str:
 
 
 def log(*args: str) -> None:
-    result = invoke("log", "--leg", "left", "--muscle", "calf", "--minutes", "3",
-                    "--severity", "6", *args)  # fmt: skip
+    result = invoke(
+        "log", "--leg", "left", "--muscle", "calf", "--minutes", "3", "--severity", "6", *args
+    )
     assert result.code == 0, result.stderr
 
 
@@ -37,9 +38,20 @@ def diary_with_entries() -> None:
 
 @pytest.fixture
 def saved_assessment() -> dict:
-    result = invoke("check", "--age", "67", "--medication", "Lipitor 40 mg",
-                    "--medication", NASTY_MEDICINE, "--symptom", "one_leg_swollen",
-                    "--save", "--format", "json")  # fmt: skip
+    result = invoke(
+        "check",
+        "--age",
+        "67",
+        "--medication",
+        "Lipitor 40 mg",
+        "--medication",
+        NASTY_MEDICINE,
+        "--symptom",
+        "one_leg_swollen",
+        "--save",
+        "--format",
+        "json",
+    )
     assert result.code == 0, result.stderr
     return result.json()
 

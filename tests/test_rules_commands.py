@@ -19,10 +19,17 @@ from tests.conftest import RULES, invoke
 CRAMPS = Path(sys.executable).parent / "cramps"
 
 
-def break_rules(folder: Path, item: str, old: str, new: str, *, text: str | None = None,
-                name: str = "broken.yaml") -> tuple[Path, int]:
+def break_rules(
+    folder: Path,
+    item: str,
+    old: str,
+    new: str,
+    *,
+    text: str | None = None,
+    name: str = "broken.yaml",
+) -> tuple[Path, int]:
     """Copy rules.yaml with `old` replaced by `new` on the first line at or after `- id: ITEM`
-    that holds it; return the copy and the 1-based number of the line changed."""  # fmt: skip
+    that holds it; return the copy and the 1-based number of the line changed."""
     lines = (text if text is not None else RULES.read_text(encoding="utf-8")).splitlines(True)
     start = lines.index(f"  - id: {item}\n")
     index = next(i for i in range(start, len(lines)) if old in lines[i])
@@ -45,8 +52,10 @@ def error_lines(stderr: str) -> list[str]:
 def test_the_shipped_rules_are_valid(kb):
     result = invoke("rules", "validate")
     assert result.code == 0, result.stderr
-    assert result.stdout == (f"rules.yaml: valid ({len(kb.rules)} rules, {len(kb.questions)} "
-                             f"questions, {len(kb.medicines)} medicine names)\n")  # fmt: skip
+    assert result.stdout == (
+        f"rules.yaml: valid ({len(kb.rules)} rules, {len(kb.questions)} "
+        f"questions, {len(kb.medicines)} medicine names)\n"
+    )
     assert result.stderr == ""
 
 
@@ -61,39 +70,105 @@ def test_a_valid_copy_is_named_as_given(tmp_path):
 
 MISTAKES = {
     # name: (item, old, new, expected message, rule named or None)
-    "yaml_syntax": ("older_age", 'title: "Age over 50"', "title: Age: over 50",
-                    "mapping values are not allowed", None),
-    "unknown_field": ("older_age", "    kind: cause\n", "    kind: cause\n    severty: high\n",
-                      "unknown field 'severty'", "older_age"),
-    "misspelled_field": ("older_age", "    explanation:", "    explantion:",
-                         "unknown field 'explantion' (did you mean 'explanation'?)", "older_age"),
-    "misspelled_question": ("older_age", "{question: age,", "{question: agee,",
-                            "unknown question 'agee' (did you mean 'age'?)", "older_age"),
-    "unknown_value": ("inactivity", "equals: sedentary", "equals: sedentry",
-                      "'sedentry' is not a value of 'activity_level' (did you mean 'sedentary'?)",
-                      "inactivity"),
-    "no_reference": ("older_age", "references: [CKS, BPJ49, GRAND17]", "references: []",
-                     "a rule needs at least one reference", "older_age"),
-    "unknown_reference": ("older_age", "references: [CKS,", "references: [CSK,",
-                          "unknown reference 'CSK' (did you mean 'CKS'?)", "older_age"),
-    "quinine_in_self_care": ("calf_stretch_before_bed", 'text: "', 'text: "Tonic water helps. ',
-                             "self-care 'calf_stretch_before_bed' mentions quinine", None),
-    "more_water_in_self_care": ("calf_stretch_before_bed", 'text: "',
-                                'text: "Drink plenty of water. ',
-                                "speaks of drinking plenty, lots, more or extra water", None),
-    "duplicate_key": ("older_age", "    likelihood: likely\n",
-                      "    likelihood: likely\n    likelihood: possible\n",
-                      "duplicate key 'likelihood'", None),
-    "alias": ("older_age", "    likelihood: likely\n",
-              "    likelihood: &level likely\n    advice: *level\n",
-              "aliases are not allowed", None),
-    "yes_for_true": ("older_age", "calls_for_doctor: false", "calls_for_doctor: no",
-                     "write true or false, not 'no'", None),
-    "unknown_value_in_case": ("older_age", "{age: 67, sex: female}", "{age: 67, sex: femal}",
-                              "'femal' is not allowed (did you mean 'female'?)", "older_age"),
-    "string_number_in_case": ("older_age", "{age: 67, sex: female}", "{age: '67', sex: female}",
-                              "age: must be a whole number from 1 to 120, not '67'", "older_age"),
-}  # fmt: skip
+    "yaml_syntax": (
+        "older_age",
+        'title: "Age over 50"',
+        "title: Age: over 50",
+        "mapping values are not allowed",
+        None,
+    ),
+    "unknown_field": (
+        "older_age",
+        "    kind: cause\n",
+        "    kind: cause\n    severty: high\n",
+        "unknown field 'severty'",
+        "older_age",
+    ),
+    "misspelled_field": (
+        "older_age",
+        "    explanation:",
+        "    explantion:",
+        "unknown field 'explantion' (did you mean 'explanation'?)",
+        "older_age",
+    ),
+    "misspelled_question": (
+        "older_age",
+        "{question: age,",
+        "{question: agee,",
+        "unknown question 'agee' (did you mean 'age'?)",
+        "older_age",
+    ),
+    "unknown_value": (
+        "inactivity",
+        "equals: sedentary",
+        "equals: sedentry",
+        "'sedentry' is not a value of 'activity_level' (did you mean 'sedentary'?)",
+        "inactivity",
+    ),
+    "no_reference": (
+        "older_age",
+        "references: [CKS, BPJ49, GRAND17]",
+        "references: []",
+        "a rule needs at least one reference",
+        "older_age",
+    ),
+    "unknown_reference": (
+        "older_age",
+        "references: [CKS,",
+        "references: [CSK,",
+        "unknown reference 'CSK' (did you mean 'CKS'?)",
+        "older_age",
+    ),
+    "quinine_in_self_care": (
+        "calf_stretch_before_bed",
+        'text: "',
+        'text: "Tonic water helps. ',
+        "self-care 'calf_stretch_before_bed' mentions quinine",
+        None,
+    ),
+    "more_water_in_self_care": (
+        "calf_stretch_before_bed",
+        'text: "',
+        'text: "Drink plenty of water. ',
+        "speaks of drinking plenty, lots, more or extra water",
+        None,
+    ),
+    "duplicate_key": (
+        "older_age",
+        "    likelihood: likely\n",
+        "    likelihood: likely\n    likelihood: possible\n",
+        "duplicate key 'likelihood'",
+        None,
+    ),
+    "alias": (
+        "older_age",
+        "    likelihood: likely\n",
+        "    likelihood: &level likely\n    advice: *level\n",
+        "aliases are not allowed",
+        None,
+    ),
+    "yes_for_true": (
+        "older_age",
+        "calls_for_doctor: false",
+        "calls_for_doctor: no",
+        "write true or false, not 'no'",
+        None,
+    ),
+    "unknown_value_in_case": (
+        "older_age",
+        "{age: 67, sex: female}",
+        "{age: 67, sex: femal}",
+        "'femal' is not allowed (did you mean 'female'?)",
+        "older_age",
+    ),
+    "string_number_in_case": (
+        "older_age",
+        "{age: 67, sex: female}",
+        "{age: '67', sex: female}",
+        "age: must be a whole number from 1 to 120, not '67'",
+        "older_age",
+    ),
+}
 # The line a mistake is reported on, relative to the line changed (an inserted line is below).
 LINE_OFFSET = {"unknown_field": 1, "duplicate_key": 1, "alias": 1}
 
@@ -104,8 +179,11 @@ def test_each_kind_of_mistake_is_placed_and_stops_every_command(tmp_path, mistak
     item, old, new, message, rule = MISTAKES[mistake]
     path, line = break_rules(tmp_path, item, old, new)
     line += LINE_OFFSET.get(mistake, 0)
-    for args in (("rules", "validate", str(path)), ("check", "--rules", str(path), "--age", "40"),
-                 ("rules", "list", "--rules", str(path))):  # fmt: skip
+    for args in (
+        ("rules", "validate", str(path)),
+        ("check", "--rules", str(path), "--age", "40"),
+        ("rules", "list", "--rules", str(path)),
+    ):
         result = invoke(*args)
         assert result.code == 3, (args, result.stderr)
         assert result.stdout == ""
@@ -122,8 +200,9 @@ def test_a_duplicate_rule_id_names_the_second_one(tmp_path):
     result = invoke("rules", "validate", str(path))
     assert result.code == 3
     lines = error_lines(result.stderr)
-    assert f"cramps: error: {path}:{line}:5: rule 'older_age': duplicate rule id 'older_age'" \
-        in lines  # fmt: skip
+    assert (
+        f"cramps: error: {path}:{line}:5: rule 'older_age': duplicate rule id 'older_age'" in lines
+    )
     assert any("no rule for the contract's id 'smoking'" in entry for entry in lines)
 
 
@@ -145,8 +224,14 @@ def test_a_rule_needs_a_firing_case(tmp_path):
 
 def test_validate_lists_every_problem_at_once(tmp_path):
     first, line_a = break_rules(tmp_path, "older_age", "{question: age,", "{question: agee,")
-    path, line_b = break_rules(tmp_path, "inactivity", "equals: sedentary", "equals: sedentry",
-                               text=first.read_text(encoding="utf-8"), name="two.yaml")
+    path, line_b = break_rules(
+        tmp_path,
+        "inactivity",
+        "equals: sedentary",
+        "equals: sedentry",
+        text=first.read_text(encoding="utf-8"),
+        name="two.yaml",
+    )
     result = invoke("rules", "validate", str(path))
     assert result.code == 3
     lines = error_lines(result.stderr)
@@ -176,8 +261,9 @@ def test_every_shipped_case_passes(kb):
 
 
 def test_a_wrong_firing_case_fails_with_what_fired_instead(tmp_path, kb):
-    path, _ = break_rules(tmp_path, "older_age", "{age: 67, sex: female}",
-                          "{age: 40, sex: female, smoker: true}")  # fmt: skip
+    path, _ = break_rules(
+        tmp_path, "older_age", "{age: 67, sex: female}", "{age: 40, sex: female, smoker: true}"
+    )
     result = invoke("rules", "test", str(path))
     assert result.code == 1
     assert result.stdout.splitlines() == [
@@ -188,12 +274,15 @@ def test_a_wrong_firing_case_fails_with_what_fired_instead(tmp_path, kb):
 
 
 def test_a_wrong_quiet_case_fails_with_what_fired(tmp_path):
-    path, _ = break_rules(tmp_path, "older_age", "{age: 50, sex: female}",
-                          "{age: 60, sex: female, cramp_minutes: 20}")  # fmt: skip
+    path, _ = break_rules(
+        tmp_path, "older_age", "{age: 50, sex: female}", "{age: 60, sex: female, cramp_minutes: 20}"
+    )
     result = invoke("rules", "test", "--rules", str(path))
     assert result.code == 1
-    assert "rule 'older_age': does_not_fire case 1: expected not to fire; fired: causes " \
-        "[older_age], red flags [prolonged_cramp]" in result.stdout  # fmt: skip
+    assert (
+        "rule 'older_age': does_not_fire case 1: expected not to fire; fired: causes "
+        "[older_age], red flags [prolonged_cramp]" in result.stdout
+    )
 
 
 def test_rules_test_refuses_an_invalid_file(tmp_path):
@@ -218,13 +307,15 @@ def test_list_as_json_is_every_rule_in_file_order(kb):
     rows = result.json()
     assert [row["id"] for row in rows] == [rule.id for rule in kb.rules]
     by_id = {row["id"]: row for row in rows}
-    assert set(by_id["older_age"]) == {"id", "kind", "triage", "triage_when", "title",
-                                       "references"}  # fmt: skip
+    assert set(by_id["older_age"]) == {"id", "kind", "triage", "triage_when", "title", "references"}
     assert by_id["older_age"]["kind"] == "cause"
     assert by_id["older_age"]["triage"] == "self_care"
     assert by_id["medication"]["triage"] == "routine"  # a cause that calls for a doctor
-    assert by_id["possible_dvt"] == {**by_id["possible_dvt"], "kind": "red_flag",
-                                     "triage": "urgent"}  # fmt: skip
+    assert by_id["possible_dvt"] == {
+        **by_id["possible_dvt"],
+        "kind": "red_flag",
+        "triage": "urgent",
+    }
     assert by_id["possible_electrolyte_emergency"]["triage_when"] == ["emergency"]
     assert by_id["kidney_magnesium"]["triage"] is None
     assert by_id["older_age"]["references"] == list(kb.rule("older_age").references)
@@ -280,8 +371,9 @@ def test_show_an_unknown_rule_suggests_the_nearest(kb):
 
 
 def run_installed(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CRAMPS), *args], capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)  # fmt: skip
+    return subprocess.run(
+        [str(CRAMPS), *args], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
 
 
 @pytest.mark.slow
@@ -296,8 +388,9 @@ def test_installed_validate_and_test():
 
 @pytest.mark.slow
 def test_installed_validate_of_a_broken_file(tmp_path):
-    path, line = break_rules(tmp_path, "older_age", "    kind: cause\n",
-                             "    kind: cause\n    severty: high\n")
+    path, line = break_rules(
+        tmp_path, "older_age", "    kind: cause\n", "    kind: cause\n    severty: high\n"
+    )
     result = run_installed("rules", "validate", str(path))
     assert result.returncode == 3
     assert result.stdout == ""

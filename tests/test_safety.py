@@ -88,16 +88,19 @@ def test_self_care_citing_a_source_on_tonic_water_is_caught(data):
     assert any("cites a source on quinine" in p for p in problems(data))
 
 
-@pytest.mark.parametrize("text", [
-    "Quinine is harmless for cramps.",
-    "Quinine is safe for cramps.",
-    "Take quinine for cramps; its risks are small.",
-    "You can take qu\u0456nine: it is risk-free.",
-    "Quinine is fine, regulators' warnings aside.",
-    "Quinine is not dangerous for cramps.",
-    "Quinine carries minimal risk; regulators warn otherwise.",
-    "The warnings about quinine are overstated.",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quinine is harmless for cramps.",
+        "Quinine is safe for cramps.",
+        "Take quinine for cramps; its risks are small.",
+        "You can take qu\u0456nine: it is risk-free.",
+        "Quinine is fine, regulators' warnings aside.",
+        "Quinine is not dangerous for cramps.",
+        "Quinine carries minimal risk; regulators warn otherwise.",
+        "The warnings about quinine are overstated.",
+    ],
+)
 def test_a_caution_that_calls_quinine_harmless_fails(data, text):
     caution = next(c for c in data["cautions"] if c["id"] == "no_quinine")
     caution["text"] = text
@@ -130,8 +133,9 @@ def test_invisible_characters_in_any_text_fail(data):
     assert any("invisible" in p for p in problems(data))
 
 
-@pytest.mark.parametrize("numbers", ["nobody", "999 or 112", "9\u200b99, 112 or 911",
-                                     "\uff19\uff19\uff19, 112 or 911"])  # fmt: skip
+@pytest.mark.parametrize(
+    "numbers", ["nobody", "999 or 112", "9\u200b99, 112 or 911", "\uff19\uff19\uff19, 112 or 911"]
+)
 def test_the_emergency_numbers_must_be_present_and_well_formed(data, numbers):
     data["emergency_numbers"] = numbers
     assert any("emergency_numbers must name" in p for p in problems(data))
@@ -151,10 +155,17 @@ def test_emergency_advice_must_tell_to_call(data):
     assert any("emergency advice must tell" in p for p in problems(data))
 
 
-@pytest.mark.parametrize("text", ["Do not call 999.", "There is no need to call 112 for this.",
-                                  "Don't phone an ambulance.", "You never need to see a doctor.",
-                                  "There is no point calling 911.",
-                                  "Rest rather than calling an ambulance."])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do not call 999.",
+        "There is no need to call 112 for this.",
+        "Don't phone an ambulance.",
+        "You never need to see a doctor.",
+        "There is no point calling 911.",
+        "Rest rather than calling an ambulance.",
+    ],
+)
 def test_texts_that_dissuade_from_help_fail(data, text):
     data["see_doctor"][0]["text"] += " " + text
     assert any("not to call for help" in p for p in problems(data))
@@ -173,7 +184,8 @@ def test_a_red_flag_that_stands_down_for_another_outside_the_contract_fails(data
 
 def test_a_red_flag_lowered_by_triage_when_fails(data):
     rule(data, "possible_pulmonary_embolism")["triage_when"] = [
-        {"level": "routine", "when": {"question": "age", "gte": 1}}]
+        {"level": "routine", "when": {"question": "age", "gte": 1}}
+    ]
     assert any("may not lower this red flag" in p for p in problems(data))
 
 
@@ -211,8 +223,14 @@ def test_a_magnesium_tip_given_with_kidney_disease_fails(data):
     assert any("kidney disease or dialysis" in p for p in problems(data))
 
 
-@pytest.mark.parametrize("text", ["Stop your statin tablets.", "Stop taking your pills.",
-                                  "Quit the diuretic tablets for a week."])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stop your statin tablets.",
+        "Stop taking your pills.",
+        "Quit the diuretic tablets for a week.",
+    ],
+)
 def test_telling_to_stop_a_medicine_fails(data, text):
     data["see_doctor"][0]["text"] += " " + text
     assert any("stop a medicine" in p for p in problems(data))
@@ -234,7 +252,9 @@ def test_a_medicine_rule_without_a_do_not_stop_caution_fails(data):
 def test_rules_validate_refuses_an_obfuscated_quinine_tip(tmp_path):
     text = RULES.read_text(encoding="utf-8").replace(
         'title: "Build up exercise gradually and stretch afterwards"',
-        'title: "Take Q-U-I-N-I-N-E (&#113;uinine) at bedtime"', 1)
+        'title: "Take Q-U-I-N-I-N-E (&#113;uinine) at bedtime"',
+        1,
+    )
     path = tmp_path / "rules.yaml"
     path.write_text(text, encoding="utf-8")
     result = invoke("rules", "validate", str(path))
@@ -248,9 +268,18 @@ def test_check_refuses_a_rules_file_with_a_downgraded_emergency(tmp_path):
     start = text.index("  - id: possible_pulmonary_embolism")
     end = text.index("triage: emergency", start)
     path = tmp_path / "rules.yaml"
-    path.write_text(text[:end] + "triage: routine" + text[end + len("triage: emergency"):])
-    result = invoke("check", "--rules", str(path), "--age", "50", "--symptom",
-                    "breathless_or_chest_pain", "--format", "json")  # fmt: skip
+    path.write_text(text[:end] + "triage: routine" + text[end + len("triage: emergency") :])
+    result = invoke(
+        "check",
+        "--rules",
+        str(path),
+        "--age",
+        "50",
+        "--symptom",
+        "breathless_or_chest_pain",
+        "--format",
+        "json",
+    )
     assert result.code == 3
     assert result.stdout == ""
 
@@ -307,8 +336,17 @@ def test_an_assessment_without_the_disclaimer_fails(doc):
 
 
 def test_nsaid_in_pregnancy_and_magnesium_with_kidney_disease_fail(kb):
-    doc = assess(kb, {"age": 30, "sex": "female", "pregnant": True, "pregnancy_trimester": 2,
-                      "conditions": ["kidney_disease"], "symptoms": []})  # fmt: skip
+    doc = assess(
+        kb,
+        {
+            "age": 30,
+            "sex": "female",
+            "pregnant": True,
+            "pregnancy_trimester": 2,
+            "conditions": ["kidney_disease"],
+            "symptoms": [],
+        },
+    )
     doc["self_care"] = [{"id": "x", "title": "Nur\u043efen", "text": "and magnesium"}]
     found = check_assessment(doc)
     assert any("NSAID in pregnancy" in f for f in found)

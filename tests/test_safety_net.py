@@ -167,8 +167,15 @@ def test_no_format_shows_reassurance_beside_a_red_flag(kb, tmp_path, person, out
     for symptom in firsts.values():
         path = tmp_path / f"{symptom}.json"
         path.write_text(json.dumps({**PEOPLE[person], "symptoms": [symptom]}), encoding="utf-8")
-        result = invoke("check", "--answers", str(path), "--format", output_format,
-                        *_FULL.get(output_format, ()), env=WIDE)
+        result = invoke(
+            "check",
+            "--answers",
+            str(path),
+            "--format",
+            output_format,
+            *_FULL.get(output_format, ()),
+            env=WIDE,
+        )
         assert result.code == 0, result.stderr
         shown = _flat(result.stdout)
         for text in _reassurance(kb):
@@ -180,8 +187,15 @@ def test_reassurance_is_found_in_each_format_when_it_belongs(kb, tmp_path, outpu
     # The control: the search above would find reassurance in this format if it were shown.
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({**PEOPLE["man_45"], "symptoms": []}), encoding="utf-8")
-    result = invoke("check", "--answers", str(answers), "--format", output_format,
-                    *_FULL.get(output_format, ()), env=WIDE)
+    result = invoke(
+        "check",
+        "--answers",
+        str(answers),
+        "--format",
+        output_format,
+        *_FULL.get(output_format, ()),
+        env=WIDE,
+    )
     assert result.code == 0, result.stderr
     shown = _flat(result.stdout)
     assert any(_flat(text) in shown for text in _reassurance(kb))

@@ -15,75 +15,141 @@ import pytest
 
 from tests.conftest import write_answers
 
-NAMES = {"emergency": "EMERGENCY", "urgent": "URGENT", "routine": "ROUTINE",
-         "self_care": "SELF-CARE"}  # fmt: skip
-ACTIONS = {"urgent": "URGENT: see a doctor today", "routine": "ROUTINE: book a GP appointment",
-           "self_care": "SELF-CARE: you can look after this yourself"}  # fmt: skip
+NAMES = {
+    "emergency": "EMERGENCY",
+    "urgent": "URGENT",
+    "routine": "ROUTINE",
+    "self_care": "SELF-CARE",
+}
+ACTIONS = {
+    "urgent": "URGENT: see a doctor today",
+    "routine": "ROUTINE: book a GP appointment",
+    "self_care": "SELF-CARE: you can look after this yourself",
+}
 BUDGET = {"emergency": 25, "urgent": 35, "routine": 45, "self_care": 45}
 TEXT_ENV = {"COLUMNS": "80", "TERM": "xterm-256color"}
 
 PERSONAS = {
     # several medicines and conditions, nothing alarming
-    "older-man-four-medicines": ({
-        "age": 74, "sex": "male", "symptoms": [], "cramps_per_week": 2,
-        "medications": ["Zocor 20 mg", "amlodipine", "furosemide 40mg", "Symbicort"],
-        "conditions": ["diabetes", "osteoarthritis", "heart_failure"],
-        "activity_level": "sedentary", "alcohol_units_per_week": 20, "smoker": True,
-    }, "routine"),
-    "liver-and-coeliac": ({
-        "age": 57, "sex": "female", "symptoms": [],
-        "conditions": ["liver_cirrhosis", "celiac_disease", "peripheral_neuropathy"],
-        "medications": ["spironolactone", "omeprazole"],
-    }, "routine"),
-    "signs-not-answered": ({"age": 61, "sex": "female", "medications": ["atorvastatin"]},
-                           "routine"),
+    "older-man-four-medicines": (
+        {
+            "age": 74,
+            "sex": "male",
+            "symptoms": [],
+            "cramps_per_week": 2,
+            "medications": ["Zocor 20 mg", "amlodipine", "furosemide 40mg", "Symbicort"],
+            "conditions": ["diabetes", "osteoarthritis", "heart_failure"],
+            "activity_level": "sedentary",
+            "alcohol_units_per_week": 20,
+            "smoker": True,
+        },
+        "routine",
+    ),
+    "liver-and-coeliac": (
+        {
+            "age": 57,
+            "sex": "female",
+            "symptoms": [],
+            "conditions": ["liver_cirrhosis", "celiac_disease", "peripheral_neuropathy"],
+            "medications": ["spironolactone", "omeprazole"],
+        },
+        "routine",
+    ),
+    "signs-not-answered": (
+        {"age": 61, "sex": "female", "medications": ["atorvastatin"]},
+        "routine",
+    ),
     "child": ({"age": 8, "sex": "male", "symptoms": []}, "routine"),
-    "young-runner": ({
-        "age": 26, "sex": "female", "symptoms": [], "activity_level": "vigorous",
-        "recent_strenuous_exercise": True, "heavy_sweating": True, "standing_hours": 9,
-        "footwear": ["high_heels", "no_arch_support"],
-    }, "self_care"),
-    "healthy-35": ({"age": 35, "sex": "male", "symptoms": [], "activity_level": "moderate"},
-                   "self_care"),
+    "young-runner": (
+        {
+            "age": 26,
+            "sex": "female",
+            "symptoms": [],
+            "activity_level": "vigorous",
+            "recent_strenuous_exercise": True,
+            "heavy_sweating": True,
+            "standing_hours": 9,
+            "footwear": ["high_heels", "no_arch_support"],
+        },
+        "self_care",
+    ),
+    "healthy-35": (
+        {"age": 35, "sex": "male", "symptoms": [], "activity_level": "moderate"},
+        "self_care",
+    ),
     # urgent: one and several urgent flags, with medicines
-    "statin-weakness": ({
-        "age": 64, "sex": "female", "symptoms": ["muscle_weakness"],
-        "medications": ["Lipitor 80 mg", "bendroflumethiazide", "lisinopril"],
-        "started_new_medicine_recently": True, "conditions": ["thyroid_disease"],
-    }, "urgent"),
-    "many-urgent-flags": ({
-        "age": 69, "sex": "male", "cramp_minutes": 20,
-        "symptoms": ["one_leg_swollen", "palpitations", "bruising_or_bleeding"],
-        "medications": ["quinine sulfate 200 mg", "simvastatin", "furosemide"],
-        "started_new_medicine_recently": True, "cramps_per_week": 5,
-        "conditions": ["kidney_disease", "venous_insufficiency"],
-    }, "urgent"),
-    "pregnant-on-quinine": ({
-        "age": 31, "sex": "female", "pregnant": True, "pregnancy_trimester": 2,
-        "symptoms": [], "medications": ["quinine"],
-    }, "urgent"),
+    "statin-weakness": (
+        {
+            "age": 64,
+            "sex": "female",
+            "symptoms": ["muscle_weakness"],
+            "medications": ["Lipitor 80 mg", "bendroflumethiazide", "lisinopril"],
+            "started_new_medicine_recently": True,
+            "conditions": ["thyroid_disease"],
+        },
+        "urgent",
+    ),
+    "many-urgent-flags": (
+        {
+            "age": 69,
+            "sex": "male",
+            "cramp_minutes": 20,
+            "symptoms": ["one_leg_swollen", "palpitations", "bruising_or_bleeding"],
+            "medications": ["quinine sulfate 200 mg", "simvastatin", "furosemide"],
+            "started_new_medicine_recently": True,
+            "cramps_per_week": 5,
+            "conditions": ["kidney_disease", "venous_insufficiency"],
+        },
+        "urgent",
+    ),
+    "pregnant-on-quinine": (
+        {
+            "age": 31,
+            "sex": "female",
+            "pregnant": True,
+            "pregnancy_trimester": 2,
+            "symptoms": [],
+            "medications": ["quinine"],
+        },
+        "urgent",
+    ),
     # emergencies, with conditions and medicines that bring general cautions elsewhere
-    "after-birth-headache": ({
-        "age": 29, "sex": "female", "gave_birth_recently": True,
-        "symptoms": ["severe_headache_or_vision_changes", "sudden_swelling_face_hands"],
-        "medications": ["ibuprofen"],
-    }, "emergency"),
-    "heat-on-dialysis": ({
-        "age": 70, "sex": "male", "heavy_sweating": True, "conditions": ["dialysis"],
-        "symptoms": ["confusion", "dark_urine", "muscle_weakness"],
-        "medications": ["rosuvastatin", "furosemide"],
-    }, "emergency"),
-    "clot-and-lungs": ({
-        "age": 52, "sex": "female", "medications": ["Yasmin", "salbutamol inhaler"],
-        "symptoms": ["breathless_or_chest_pain", "one_leg_swollen", "fainting"],
-    }, "emergency"),
+    "after-birth-headache": (
+        {
+            "age": 29,
+            "sex": "female",
+            "gave_birth_recently": True,
+            "symptoms": ["severe_headache_or_vision_changes", "sudden_swelling_face_hands"],
+            "medications": ["ibuprofen"],
+        },
+        "emergency",
+    ),
+    "heat-on-dialysis": (
+        {
+            "age": 70,
+            "sex": "male",
+            "heavy_sweating": True,
+            "conditions": ["dialysis"],
+            "symptoms": ["confusion", "dark_urine", "muscle_weakness"],
+            "medications": ["rosuvastatin", "furosemide"],
+        },
+        "emergency",
+    ),
+    "clot-and-lungs": (
+        {
+            "age": 52,
+            "sex": "female",
+            "medications": ["Yasmin", "salbutamol inhaler"],
+            "symptoms": ["breathless_or_chest_pain", "one_leg_swollen", "fainting"],
+        },
+        "emergency",
+    ),
 }
 
 
 def _run(cli, tmp_path, name: str, *extra: str, env: dict[str, str] | None = None):
     answers = write_answers(tmp_path, PERSONAS[name][0], f"{name}.json")
-    result = cli("check", "--no-input", "--answers", str(answers), *extra,
-                 env=env or TEXT_ENV)  # fmt: skip
+    result = cli("check", "--no-input", "--answers", str(answers), *extra, env=env or TEXT_ENV)
     assert result.code == 0, result.stderr
     return result
 
@@ -173,11 +239,18 @@ def test_the_emergency_of_pre_eclampsia_sends_to_the_maternity_unit_first(cli, t
 @pytest.mark.parametrize("style", ["text", "plain", "markdown"])
 def test_full_holds_every_reference_the_json_carries(cli, tmp_path, persona, style):
     doc = _docs(cli, tmp_path, persona)
-    references = {r for section in ("red_flags", "causes", "self_care", "cautions", "see_doctor")
-                  for item in doc[section] for r in item.get("references", [])}  # fmt: skip
+    references = {
+        r
+        for section in ("red_flags", "causes", "self_care", "cautions", "see_doctor")
+        for item in doc[section]
+        for r in item.get("references", [])
+    }
     assert references
-    extra = {"text": ("--full",), "plain": ("--full", "--plain"),
-             "markdown": ("--format", "markdown")}[style]  # fmt: skip
+    extra = {
+        "text": ("--full",),
+        "plain": ("--full", "--plain"),
+        "markdown": ("--format", "markdown"),
+    }[style]
     out = _run(cli, tmp_path, persona, *extra).stdout
     # a long address may wrap inside a word, and Markdown escapes what it writes
     flat = "".join(html.unescape(out.replace("\\", "")).split())
@@ -194,9 +267,22 @@ def test_the_short_and_full_text_agree_on_the_verdict(cli, tmp_path, persona):
 
 def test_json_keeps_every_field_and_gains_the_caution_titles(cli, tmp_path, persona):
     doc = _docs(cli, tmp_path, persona)
-    for key in ("schema_version", "tool", "knowledge_base", "answers", "medications", "triage",
-                "red_flags", "causes", "self_care", "cautions", "see_doctor",
-                "tests_to_discuss", "unanswered", "disclaimer"):  # fmt: skip
+    for key in (
+        "schema_version",
+        "tool",
+        "knowledge_base",
+        "answers",
+        "medications",
+        "triage",
+        "red_flags",
+        "causes",
+        "self_care",
+        "cautions",
+        "see_doctor",
+        "tests_to_discuss",
+        "unanswered",
+        "disclaimer",
+    ):
         assert key in doc
     assert all(c["title"] and c["text"] for c in doc["cautions"])
 

@@ -26,14 +26,17 @@ def broken_rules(folder: Path) -> tuple[Path, int]:
     return path, index + 1
 
 
-@pytest.mark.parametrize("args", [
-    ("why", "older_age", "--age", "40"),
-    ("schema", "answers"),
-    ("schema", "assessment"),
-    ("medicines",),
-    ("medicines", "Lipitor"),
-    ("rules", "show", "older_age"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("why", "older_age", "--age", "40"),
+        ("schema", "answers"),
+        ("schema", "assessment"),
+        ("medicines",),
+        ("medicines", "Lipitor"),
+        ("rules", "show", "older_age"),
+    ],
+)
 def test_an_invalid_rules_file_stops_every_command(tmp_path, args):
     path, line = broken_rules(tmp_path)
     result = invoke(*args, "--rules", str(path))
@@ -65,8 +68,9 @@ def test_why_marks_a_condition_not_met():
 
 def test_why_shows_unanswered_questions_as_unknown_never_as_no(tmp_path):
     answers = {"age": 30, "sex": "female", "symptoms": ["confusion"]}
-    result = invoke("why", "possible_heatstroke", "--answers",
-                    str(write_answers(tmp_path, answers)))  # fmt: skip
+    result = invoke(
+        "why", "possible_heatstroke", "--answers", str(write_answers(tmp_path, answers))
+    )
     assert result.code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[1] == "  unknown     any of:"
@@ -79,8 +83,9 @@ def test_why_shows_unanswered_questions_as_unknown_never_as_no(tmp_path):
 
 def test_why_reads_answers_from_standard_input_as_json(kb):
     answers = {"age": 30, "symptoms": ["one_leg_swollen"]}
-    result = invoke("why", "possible_dvt", "--answers", "-", "--format", "json",
-                    input=json.dumps(answers))  # fmt: skip
+    result = invoke(
+        "why", "possible_dvt", "--answers", "-", "--format", "json", input=json.dumps(answers)
+    )
     assert result.code == 0, result.stderr
     report = result.json()
     assert report["rule"] == "possible_dvt"
@@ -123,11 +128,22 @@ def test_why_agrees_with_check_for_every_shipped_example(kb):
 
 
 def test_why_gives_a_red_flag_its_triage_level():
-    urgent = invoke("why", "possible_electrolyte_emergency", "--age", "60",
-                    "--symptom", "palpitations")  # fmt: skip
+    urgent = invoke(
+        "why", "possible_electrolyte_emergency", "--age", "60", "--symptom", "palpitations"
+    )
     assert urgent.stdout.endswith("verdict: fires: its condition is met (triage: urgent)\n")
-    emergency = invoke("why", "possible_electrolyte_emergency", "--age", "60", "--symptom",
-                       "palpitations", "--symptom", "fainting", "-f", "json")  # fmt: skip
+    emergency = invoke(
+        "why",
+        "possible_electrolyte_emergency",
+        "--age",
+        "60",
+        "--symptom",
+        "palpitations",
+        "--symptom",
+        "fainting",
+        "-f",
+        "json",
+    )
     assert emergency.json()["triage"] == "emergency"
 
 
@@ -141,14 +157,17 @@ def test_why_reads_yaml_answers_and_refuses_yes_for_true(tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text("age: 40\nsmoker: true\n", encoding="utf-8")
     assert invoke("why", "smoking", "--answers", str(good)).stdout.endswith(
-        "verdict: fires: its condition is met\n")
+        "verdict: fires: its condition is met\n"
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text("age: 40\nsmoker: yes\n", encoding="utf-8")
     result = invoke("why", "smoking", "--answers", str(bad))
     assert result.code == 2
-    assert one_error_line(result.stderr) == (f"cramps: error: {bad}:2:9: not valid JSON or YAML: "
-                                        "write true or false, not 'yes' (quote it if you mean "
-                                        "the word)")  # fmt: skip
+    assert one_error_line(result.stderr) == (
+        f"cramps: error: {bad}:2:9: not valid JSON or YAML: "
+        "write true or false, not 'yes' (quote it if you mean "
+        "the word)"
+    )
 
 
 def _long_options(command: str) -> set[str]:
@@ -192,8 +211,13 @@ def test_why_rejects_bad_answers_and_unknown_rules(tmp_path):
 
 @pytest.mark.slow
 def test_installed_why_without_answers_exits_4():
-    result = subprocess.run([str(CRAMPS), "why", "older_age"], capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [str(CRAMPS), "why", "older_age"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert result.returncode == 4
     assert result.stderr.startswith("cramps: error: missing answers: age")
 
@@ -217,14 +241,20 @@ def test_answers_schema_describes_canonical_answers(kb):
     assert list(schema["properties"]) == [q.id for q in kb.questions]
     assert set(schema["properties"]) == set(contract.QUESTION_IDS)
     props = schema["properties"]
-    assert {k: props["age"][k] for k in ("type", "minimum", "maximum")} == \
-        {"type": "integer", "minimum": 1, "maximum": 120}  # fmt: skip
+    assert {k: props["age"][k] for k in ("type", "minimum", "maximum")} == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 120,
+    }
     sex = props["sex"]["anyOf"]
     assert sex[0]["enum"] == ["female", "male", "other", "unspecified"]
     assert sex[1] == {"type": "null"}
     assert props["pregnant"]["anyOf"][0] == {"type": "boolean"}
-    assert props["pregnancy_trimester"]["anyOf"][0] == {"type": "integer", "minimum": 1,
-                                                        "maximum": 3}  # fmt: skip
+    assert props["pregnancy_trimester"]["anyOf"][0] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 3,
+    }
     assert props["medications"]["anyOf"][0] == {"type": "array", "items": {"type": "string"}}
     symptoms = props["symptoms"]["anyOf"][0]
     assert symptoms["type"] == "array"
@@ -236,9 +266,22 @@ def test_answers_schema_describes_canonical_answers(kb):
 def test_assessment_schema_matches_the_contract(kb):
     schema = schema_of("assessment")
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    keys = ["schema_version", "tool", "knowledge_base", "answers", "medications", "triage",
-            "red_flags", "causes", "self_care", "cautions", "see_doctor", "tests_to_discuss",
-            "unanswered", "disclaimer"]  # fmt: skip
+    keys = [
+        "schema_version",
+        "tool",
+        "knowledge_base",
+        "answers",
+        "medications",
+        "triage",
+        "red_flags",
+        "causes",
+        "self_care",
+        "cautions",
+        "see_doctor",
+        "tests_to_discuss",
+        "unanswered",
+        "disclaimer",
+    ]
     # `region` (version 1.1, additive) is there whenever the knowledge base defines regions
     assert list(schema["properties"]) == [*keys[:3], "region", *keys[3:]]
     assert schema["required"] == keys
@@ -262,8 +305,10 @@ def test_assessment_schema_matches_the_contract(kb):
 def test_check_json_output_is_valid_under_the_assessment_model(tmp_path):
     from cramp_cli.schemas import Assessment
 
-    path = write_answers(tmp_path, {"age": 67, "medications": ["Lipitor", "Moduretic"],
-                                    "symptoms": ["one_leg_swollen"]})  # fmt: skip
+    path = write_answers(
+        tmp_path,
+        {"age": 67, "medications": ["Lipitor", "Moduretic"], "symptoms": ["one_leg_swollen"]},
+    )
     result = invoke("check", "--answers", str(path), "--format", "json")
     assert result.code == 0, result.stderr
     Assessment.model_validate(result.json())
@@ -277,8 +322,13 @@ def test_schema_of_an_unknown_document_is_a_usage_error():
 
 @pytest.mark.slow
 def test_installed_schema_is_plain_json():
-    result = subprocess.run([str(CRAMPS), "schema", "answers"], capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [str(CRAMPS), "schema", "answers"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert result.returncode == 0
     assert json.loads(result.stdout)["required"] == ["age"]
     assert "\x1b[" not in result.stdout
@@ -311,11 +361,14 @@ def test_a_combination_yields_every_class_as_json(kb):
         assert info["label"] == kb.medicine_classes[cls]["label"]
 
 
-@pytest.mark.parametrize(("name", "match", "first_line"), [
-    ("frusemide", "exact", "frusemide: frusemide, another name for furosemide (match: exact)"),
-    ("atorvastatn", "fuzzy", "atorvastatn: atorvastatin, a generic name (match: fuzzy)"),
-    ("metformin", "exact", "metformin: metformin, a generic name (match: exact)"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "match", "first_line"),
+    [
+        ("frusemide", "exact", "frusemide: frusemide, another name for furosemide (match: exact)"),
+        ("atorvastatn", "fuzzy", "atorvastatn: atorvastatin, a generic name (match: fuzzy)"),
+        ("metformin", "exact", "metformin: metformin, a generic name (match: exact)"),
+    ],
+)
 def test_how_a_name_matched(name, match, first_line):
     result = invoke("medicines", name)
     assert result.code == 0
@@ -343,13 +396,19 @@ def test_the_whole_dictionary_as_json(kb):
     assert result.code == 0
     rows = result.json()
     by_name = {row["name"]: row for row in rows}
-    assert by_name["Lipitor"] == {"name": "Lipitor", "kind": "brand",
-                                  "generics": ["atorvastatin"], "classes": ["statin"]}  # fmt: skip
+    assert by_name["Lipitor"] == {
+        "name": "Lipitor",
+        "kind": "brand",
+        "generics": ["atorvastatin"],
+        "classes": ["statin"],
+    }
     assert by_name["frusemide"]["kind"] == "alias"
     assert by_name["metformin"] == {**by_name["metformin"], "kind": "generic", "classes": []}
     assert by_name["Moduretic"]["kind"] == "combination"
-    assert set(by_name["Moduretic"]["classes"]) == {"potassium_sparing_diuretic",
-                                                    "thiazide_diuretic"}  # fmt: skip
+    assert set(by_name["Moduretic"]["classes"]) == {
+        "potassium_sparing_diuretic",
+        "thiazide_diuretic",
+    }
     assert len(rows) == len(kb.medicines)  # every name the matcher knows, once
     assert [row["name"].lower() for row in rows] == sorted(row["name"].lower() for row in rows)
 
@@ -366,8 +425,13 @@ def test_the_whole_dictionary_as_a_table(kb):
 
 @pytest.mark.slow
 def test_installed_medicines_lookup():
-    result = subprocess.run([str(CRAMPS), "medicines", "Symbicort"], capture_output=True,
-                            text=True, stdin=subprocess.DEVNULL, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [str(CRAMPS), "medicines", "Symbicort"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert result.returncode == 0
     assert "budesonide and formoterol" in result.stdout
     assert "long_acting_beta_agonist" in result.stdout

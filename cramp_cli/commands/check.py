@@ -12,7 +12,6 @@ import typer
 
 from ..console.output import warn, write_stdout
 from ..errors import MissingAnswersError, UsageError
-from .regions import RegionOption, choose_region
 from .answer_flags import given, with_answer_flags
 from .common import (
     EXIT_CODES_HELP,
@@ -23,6 +22,7 @@ from .common import (
     RulesOption,
     load_knowledge,
 )
+from .regions import RegionOption, choose_region
 
 if TYPE_CHECKING:
     from ..engine.answers import Answers
@@ -47,42 +47,81 @@ EPILOG = (
 @with_answer_flags
 def check(
     ctx: typer.Context,
-    answers_file: Annotated[str | None, typer.Option(
-        "--answers", "-a", metavar="FILE",
-        help="Answers as JSON or YAML (contract.md); - reads standard input. Nothing is asked.")
+    answers_file: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            metavar="FILE",
+            help="Answers as JSON or YAML (contract.md); - reads standard input. Nothing is asked.",
+        ),
     ] = None,
     output_format: FormatOption = None,
-    batch: Annotated[str | None, typer.Option(
-        "--batch", metavar="FILE",
-        help="JSON Lines in (- for standard input), one assessment per line out.")] = None,
-    jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", metavar="N",
-        help="With --batch: assess on N processes, output in input order (0: every core).")
+    batch: Annotated[
+        str | None,
+        typer.Option(
+            "--batch",
+            metavar="FILE",
+            help="JSON Lines in (- for standard input), one assessment per line out.",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            help="With --batch: assess on N processes, output in input order (0: every core).",
+        ),
     ] = 1,
-    fields: Annotated[str | None, typer.Option(
-        "--fields", metavar="PATHS",
-        help="JSON output keeps only these dotted paths, comma-separated "
-        "(triage.level,causes.id); cramps schema assessment lists them.")] = None,
-    save_answers: Annotated[Path | None, typer.Option(
-        "--save-answers", metavar="FILE",
-        help="Write the answers given as JSON that --answers reads back (created readable "
-             "by you only; an existing file is replaced only with --force).")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Let --save-answers replace an existing file.")] = False,
-    from_diary: Annotated[bool, typer.Option(
-        "--from-diary",
-        help="Fill cramps per week and cramp minutes from the diary's last four weeks.")
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            "--fields",
+            metavar="PATHS",
+            help="JSON output keeps only these dotted paths, comma-separated "
+            "(triage.level,causes.id); cramps schema assessment lists them.",
+        ),
+    ] = None,
+    save_answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-answers",
+            metavar="FILE",
+            help="Write the answers given as JSON that --answers reads back (created readable "
+            "by you only; an existing file is replaced only with --force).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let --save-answers replace an existing file.")
     ] = False,
-    save: Annotated[bool, typer.Option(
-        "--save", help="Store the assessment in the diary (for cramps report).")] = False,
-    full: Annotated[bool, typer.Option(
-        "--full", help="The complete result: every item in full, the evidence and sources.")
+    from_diary: Annotated[
+        bool,
+        typer.Option(
+            "--from-diary",
+            help="Fill cramps per week and cramp minutes from the diary's last four weeks.",
+        ),
     ] = False,
-    plain: Annotated[bool, typer.Option(
-        "--plain", help="Plain lines for screen readers: no boxes, symbols or colour "
-        "(also when TERM=dumb).")] = False,
-    no_pager: Annotated[bool, typer.Option(
-        "--no-pager", help="With --full, never page the result in a terminal.")] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store the assessment in the diary (for cramps report).")
+    ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="The complete result: every item in full, the evidence and sources."
+        ),
+    ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Plain lines for screen readers: no boxes, symbols or colour "
+            "(also when TERM=dumb).",
+        ),
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="With --full, never page the result in a terminal.")
+    ] = False,
     rules: RulesOption = None,
     region: RegionOption = None,
     no_input: NoInputOption = False,
@@ -99,8 +138,10 @@ def check(
         # apply, only a --format typed on this command line is checked.
         typed_format = _typed(ctx, "output_format") and output_format is not Format.json
         if answers_file is not None or given_flags or typed_format:
-            raise UsageError("--batch reads every answer from its file and writes JSON Lines; "
-                             "it takes no --answers, question flags or other --format")  # fmt: skip
+            raise UsageError(
+                "--batch reads every answer from its file and writes JSON Lines; "
+                "it takes no --answers, question flags or other --format"
+            )
         options = (("--save", save), ("--save-answers", save_answers), ("--from-diary", from_diary))
         unsaved = [flag for flag, used in options if used]
         if unsaved:
@@ -111,8 +152,16 @@ def check(
         from ..frontends.batch import run_batch
         from ..frontends.parallel import resolve_jobs
 
-        raise typer.Exit(run_batch(kb, batch, choose_region(kb, region), jobs=resolve_jobs(jobs),
-                                   project=project, rules=rules))  # fmt: skip
+        raise typer.Exit(
+            run_batch(
+                kb,
+                batch,
+                choose_region(kb, region),
+                jobs=resolve_jobs(jobs),
+                project=project,
+                rules=rules,
+            )
+        )
     from ..console.terminal import prompt_style
     from ..engine.answers import normalise
     from ..frontends.sources import gather
@@ -145,8 +194,7 @@ def check(
         say("Saved the assessment in the diary; cramps report shows it.")
     if project is not None:
         doc, output_format = project(doc), Format.json
-    show(doc, output_format or Format.text, no_color, kb, full=full, plain=plain,
-         no_pager=no_pager)
+    show(doc, output_format or Format.text, no_color, kb, full=full, plain=plain, no_pager=no_pager)
     if prompter is not None and not save:
         from ..frontends.interview import offer_to_save
 
@@ -178,13 +226,14 @@ def _typed(ctx: typer.Context, parameter: str) -> bool:
     return source is not None and source.name == "COMMANDLINE"
 
 
-def _fields(fields: str | None, output_format: Format | None):  # type: ignore[no-untyped-def]
+def _fields(fields: str | None, output_format: Format | None) -> Any:
     """--fields as a selection (render/fields.py), or None; it implies JSON output."""
     if fields is None:
         return None
     if output_format not in (None, Format.json):
-        raise UsageError(f"--fields selects parts of the JSON output; it takes no --format "
-                         f"{output_format.value}")  # fmt: skip
+        raise UsageError(
+            f"--fields selects parts of the JSON output; it takes no --format {output_format.value}"
+        )
     from ..render.fields import parse_fields
 
     return parse_fields(fields)
@@ -197,9 +246,12 @@ def _require(kb: "KnowledgeBase", answers: "Answers", answers_file: str | None) 
     missing = missing_required(answers.values, kb)
     if missing:
         names = ", ".join(f"{q.id} (--{q.flag})" for q in missing)
-        how = ("give them as flags or add them to the answers file" if answers_file is not None
-               else "give them as flags or in --answers FILE, or run cramps check in a "
-               "terminal to be asked")  # fmt: skip
+        how = (
+            "give them as flags or add them to the answers file"
+            if answers_file is not None
+            else "give them as flags or in --answers FILE, or run cramps check in a "
+            "terminal to be asked"
+        )
         raise MissingAnswersError(f"missing answers: {names}; {how}")
 
 
@@ -211,8 +263,16 @@ def _save_answers(path: Path, answers: "Answers", force: bool) -> None:
     write_private(path, text, "--save-answers", force)
 
 
-def show(doc: dict[str, Any], output_format: Format, no_color: bool, kb: "KnowledgeBase",
-         *, full: bool = False, plain: bool = False, no_pager: bool = False) -> None:
+def show(
+    doc: dict[str, Any],
+    output_format: Format,
+    no_color: bool,
+    kb: "KnowledgeBase",
+    *,
+    full: bool = False,
+    plain: bool = False,
+    no_pager: bool = False,
+) -> None:
     """Write the assessment in the chosen format to standard output.
 
     Text is the short result unless --full; --plain (or TERM=dumb) writes it as plain lines.
@@ -245,8 +305,11 @@ def show(doc: dict[str, Any], output_format: Format, no_color: bool, kb: "Knowle
     if plain or os.environ.get("TERM", "") == "dumb":
         from ..render import plain as plain_text
 
-        text = (plain_text.render_full(doc, words, width) if full
-                else plain_text.render_short(build(doc, words), width))  # fmt: skip
+        text = (
+            plain_text.render_full(doc, words, width)
+            if full
+            else plain_text.render_short(build(doc, words), width)
+        )
     else:
         from ..console.terminal import rich_console
         from ..render.text import render_full, render_short

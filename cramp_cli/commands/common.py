@@ -27,9 +27,13 @@ EXIT_CODES_HELP = (
 
 RulesOption = Annotated[
     str | None,
-    typer.Option("--rules", metavar="FILE", envvar="CRAMPS_RULES",
-                 help="Use this knowledge base instead of the shipped rules.yaml."),
-]  # fmt: skip
+    typer.Option(
+        "--rules",
+        metavar="FILE",
+        envvar="CRAMPS_RULES",
+        help="Use this knowledge base instead of the shipped rules.yaml.",
+    ),
+]
 NoColorOption = Annotated[
     bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")
 ]
@@ -48,10 +52,15 @@ class Format(StrEnum):
 
 FormatOption = Annotated[
     Format | None,
-    typer.Option("--format", "-f", envvar="CRAMPS_FORMAT", case_sensitive=False,
-                 help="text (default) for a person, json for scripts, markdown to share, "
-                 "fhir for a FHIR R4 Bundle."),
-]  # fmt: skip
+    typer.Option(
+        "--format",
+        "-f",
+        envvar="CRAMPS_FORMAT",
+        case_sensitive=False,
+        help="text (default) for a person, json for scripts, markdown to share, "
+        "fhir for a FHIR R4 Bundle.",
+    ),
+]
 
 
 def load_knowledge(rules: str | None) -> "KnowledgeBase":

@@ -34,8 +34,12 @@ EPILOG = (
 
 def _class_info(kb: "KnowledgeBase", cls: str) -> dict[str, Any]:
     spec = kb.medicine_classes.get(cls, {})
-    return {"id": cls, "label": spec.get("label", cls), "evidence": spec.get("evidence"),
-            "cramp_associated": spec.get("cramp_associated")}  # fmt: skip
+    return {
+        "id": cls,
+        "label": spec.get("label", cls),
+        "evidence": spec.get("evidence"),
+        "cramp_associated": spec.get("cramp_associated"),
+    }
 
 
 def _what(kb: "KnowledgeBase", name: str | None, generics: list[str]) -> str:
@@ -61,10 +65,12 @@ def lookup(kb: "KnowledgeBase", name: str) -> dict[str, Any]:
     """
     found = kb.medicines.match(name)
     parts = [
-        {**part.to_json(), "recognised_as": _what(kb, part.name,
-                                                  [c.generic for c in part.components])}
+        {
+            **part.to_json(),
+            "recognised_as": _what(kb, part.name, [c.generic for c in part.components]),
+        }
         for part in found.parts
-    ]  # fmt: skip
+    ]
     if len(found.parts) == 1:
         recognised_as = parts[0]["recognised_as"]
     else:
@@ -93,13 +99,14 @@ def lookup(kb: "KnowledgeBase", name: str) -> dict[str, Any]:
 def _lookup_text(found: dict[str, Any]) -> str:
     lines = []
     for item in found["ambiguous"]:
-        lines.append(f"{item['text']}: could be one of several {item['group']}; which one? "
-                     f"(for example {', '.join(item['choices'])})")  # fmt: skip
+        lines.append(
+            f"{item['text']}: could be one of several {item['group']}; which one? "
+            f"(for example {', '.join(item['choices'])})"
+        )
     if found["match"] == "unknown":
         if not lines:
             hints = found["suggestions"]
-            hint = f"nearest known names: {', '.join(hints)}" if hints else \
-                "no similar known name"  # fmt: skip
+            hint = f"nearest known names: {', '.join(hints)}" if hints else "no similar known name"
             lines.append(f"{found['input']}: not recognised ({hint})")
         return "".join(line + "\n" for line in lines)
     head = [f"{found['input']}: {found['recognised_as']} (match: {found['match']})"]
@@ -148,20 +155,25 @@ def _dictionary_table(rows: list[dict[str, Any]], no_color: bool) -> None:
     for column in ("name", "kind", "generics", "classes"):
         table.add_column(column, no_wrap=column == "name")
     for row in rows:
-        table.add_row(row["name"], row["kind"], ", ".join(row["generics"]),
-                      ", ".join(row["classes"]) or "-")  # fmt: skip
+        table.add_row(
+            row["name"], row["kind"], ", ".join(row["generics"]), ", ".join(row["classes"]) or "-"
+        )
     print_rich(table, no_color)
 
 
 def medicines(
-    name: Annotated[str | None, typer.Argument(
-        metavar="[NAME]", show_default=False,
-        help="A medicine as on the box ('Lipitor 40 mg'); without it, the whole dictionary.")
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]",
+            show_default=False,
+            help="A medicine as on the box ('Lipitor 40 mg'); without it, the whole dictionary.",
+        ),
     ] = None,
     output_format: TableFormatOption = TableFormat.table,
     rules: RulesOption = None,
     no_color: NoColorOption = False,
-) -> None:  # fmt: skip
+) -> None:
     kb = load_knowledge(rules)
     if name is not None:
         found = lookup(kb, name)

@@ -42,8 +42,9 @@ def report(
         ),
     ] = None,
     weeks: WeeksOption = "8",
-    force: Annotated[bool, typer.Option(
-        "--force", help="Let --out replace an existing file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let --out replace an existing file.")
+    ] = False,
     rules: RulesOption = None,
 ) -> None:
     """Write a report for a doctor."""

@@ -31,9 +31,12 @@ app = typer.Typer(
 
 FileArgument = Annotated[
     str | None,
-    typer.Argument(metavar="[FILE]", show_default=False,
-                   help="A rules file; default: --rules FILE, else the shipped rules.yaml."),
-]  # fmt: skip
+    typer.Argument(
+        metavar="[FILE]",
+        show_default=False,
+        help="A rules file; default: --rules FILE, else the shipped rules.yaml.",
+    ),
+]
 
 
 class TableFormat(StrEnum):
@@ -48,14 +51,16 @@ class TextFormat(StrEnum):
 
 TableFormatOption = Annotated[
     TableFormat,
-    typer.Option("--format", "-f", case_sensitive=False,
-                 help="table for a person, json for scripts."),
-]  # fmt: skip
+    typer.Option(
+        "--format", "-f", case_sensitive=False, help="table for a person, json for scripts."
+    ),
+]
 TextFormatOption = Annotated[
     TextFormat,
-    typer.Option("--format", "-f", case_sensitive=False,
-                 help="text for a person, json for scripts."),
-]  # fmt: skip
+    typer.Option(
+        "--format", "-f", case_sensitive=False, help="text for a person, json for scripts."
+    ),
+]
 
 
 def write_json(data: Any) -> None:
@@ -66,8 +71,11 @@ def write_json(data: Any) -> None:
 # --------------------------------------------------------------------------- validate
 
 
-@app.command("validate", epilog="Examples:\n\n  cramps rules validate\n\n"
-             "  cramps rules validate my-rules.yaml\n\n" + EXIT_CODES_HELP)  # fmt: skip
+@app.command(
+    "validate",
+    epilog="Examples:\n\n  cramps rules validate\n\n"
+    "  cramps rules validate my-rules.yaml\n\n" + EXIT_CODES_HELP,
+)
 def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
     """Check a rules file: YAML, fields, ids, conditions, cases and the safety rules.
 
@@ -108,15 +116,20 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
 
     for problem in hard_passages(data):  # advice to the author, never a failure
         warn(f"{name}: {problem}")
-    write_stdout(f"{name}: valid ({len(kb.rules)} rules, {len(kb.questions)} questions, "
-                 f"{len(kb.medicines)} medicine names)\n")  # fmt: skip
+    write_stdout(
+        f"{name}: valid ({len(kb.rules)} rules, {len(kb.questions)} questions, "
+        f"{len(kb.medicines)} medicine names)\n"
+    )
 
 
 # --------------------------------------------------------------------------- test
 
 
-@app.command("test", epilog="Examples:\n\n  cramps rules test\n\n"
-             "  cramps rules test my-rules.yaml\n\n" + EXIT_CODES_HELP)  # fmt: skip
+@app.command(
+    "test",
+    epilog="Examples:\n\n  cramps rules test\n\n"
+    "  cramps rules test my-rules.yaml\n\n" + EXIT_CODES_HELP,
+)
 def run_tests(file: FileArgument = None, rules: RulesOption = None) -> None:
     """Run every rule's example cases through the whole engine.
 
@@ -159,10 +172,13 @@ def _triage_words(rule: "Rule") -> str:
 
 def _list_row(rule: "Rule") -> dict[str, Any]:
     return {
-        "id": rule.id, "kind": rule.kind, "triage": triage_of(rule),
-        "triage_when": [t.level for t in rule.triage_when], "title": rule.title,
+        "id": rule.id,
+        "kind": rule.kind,
+        "triage": triage_of(rule),
+        "triage_when": [t.level for t in rule.triage_when],
+        "title": rule.title,
         "references": list(rule.references),
-    }  # fmt: skip
+    }
 
 
 @app.command(
@@ -174,7 +190,7 @@ def list_rules(
     output_format: TableFormatOption = TableFormat.table,
     rules: RulesOption = None,
     no_color: NoColorOption = False,
-) -> None:  # fmt: skip
+) -> None:
     """List every rule: id, kind, triage, title and reference keys.
 
     Triage is the level the rule leads to on its own: a red flag's level (or a higher one
@@ -194,8 +210,13 @@ def list_rules(
     table.add_column("title")
     table.add_column("references")
     for rule in kb.rules:
-        table.add_row(rule.id, rule.kind.replace("_", " "), _triage_words(rule), rule.title,
-                      ", ".join(rule.references))  # fmt: skip
+        table.add_row(
+            rule.id,
+            rule.kind.replace("_", " "),
+            _triage_words(rule),
+            rule.title,
+            ", ".join(rule.references),
+        )
     print_rich(table, no_color)
 
 
@@ -255,9 +276,11 @@ def rule_details(kb: "KnowledgeBase", rule: "Rule") -> dict[str, Any]:
         "see_doctor": [{"id": i, "text": kb.see_doctor[i].text} for i in rule.see_doctor],
         "tests": [{"id": i, "name": kb.tests[i]} for i in rule.tests],
         "references": [{"key": k, "citation": kb.references[k]} for k in rule.references],
-        "cases": {"fires": [dict(c) for c in rule.cases_fire],
-                  "does_not_fire": [dict(c) for c in rule.cases_quiet]},
-    }  # fmt: skip
+        "cases": {
+            "fires": [dict(c) for c in rule.cases_fire],
+            "does_not_fire": [dict(c) for c in rule.cases_quiet],
+        },
+    }
 
 
 def _headline(d: dict[str, Any]) -> list[str]:
@@ -281,9 +304,13 @@ def _headline(d: dict[str, Any]) -> list[str]:
 
 def _sections(d: dict[str, Any]) -> list[str]:
     lines: list[str] = []
-    sections = (("self-care", "self_care", "title"), ("cautions", "cautions", "text"),
-                ("see a doctor", "see_doctor", "text"), ("tests to discuss", "tests", "name"),
-                ("references", "references", "citation"))  # fmt: skip
+    sections = (
+        ("self-care", "self_care", "title"),
+        ("cautions", "cautions", "text"),
+        ("see a doctor", "see_doctor", "text"),
+        ("tests to discuss", "tests", "name"),
+        ("references", "references", "citation"),
+    )
     for heading, key, words in sections:
         if d[key]:
             lines.append(f"  {heading}:")
@@ -291,8 +318,10 @@ def _sections(d: dict[str, Any]) -> list[str]:
             lines += [f"    - {item[ident]}: {item[words]}" for item in d[key]]
     for heading, key in (("cases that fire", "fires"), ("cases that do not fire", "does_not_fire")):
         lines.append(f"  {heading}:")
-        lines += [f"    {n}. {json.dumps(case, ensure_ascii=False)}"
-                  for n, case in enumerate(d["cases"][key], 1)]  # fmt: skip
+        lines += [
+            f"    {n}. {json.dumps(case, ensure_ascii=False)}"
+            for n, case in enumerate(d["cases"][key], 1)
+        ]
     return lines
 
 
@@ -305,7 +334,7 @@ def show(
     rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id (cramps rules list).")],
     output_format: TextFormatOption = TextFormat.text,
     rules: RulesOption = None,
-) -> None:  # fmt: skip
+) -> None:
     """Everything about one rule: its conditions in plain words, advice, references, cases."""
     kb = load_knowledge(rules)
     details = rule_details(kb, find_rule(kb, rule_id))

@@ -37,11 +37,14 @@ class Document(StrEnum):
 
 
 def schema(
-    document: Annotated[Document, typer.Argument(
-        case_sensitive=False,
-        help="answers (input), assessment (output) or fhir-questionnaire.")],
+    document: Annotated[
+        Document,
+        typer.Argument(
+            case_sensitive=False, help="answers (input), assessment (output) or fhir-questionnaire."
+        ),
+    ],
     rules: RulesOption = None,
-) -> None:  # fmt: skip
+) -> None:
     # The knowledge base is loaded for both documents: an invalid --rules file stops every
     # command with exit 3, and the answers schema is built from its questions.
     kb = load_knowledge(rules)

@@ -49,8 +49,10 @@ def _answers(kb: "KnowledgeBase", answers_file: str | None, flags: dict[str, Any
     missing = missing_required(answers.values, kb)
     if missing:
         names = ", ".join(f"{q.id} (--{q.flag})" for q in missing)
-        raise MissingAnswersError(f"missing answers: {names}; give them as flags or in "
-                                  "--answers FILE (cramps why never asks)")  # fmt: skip
+        raise MissingAnswersError(
+            f"missing answers: {names}; give them as flags or in "
+            "--answers FILE (cramps why never asks)"
+        )
     for message in answers.warnings:
         warn(message)
     return answers
@@ -91,15 +93,22 @@ def _value(value: Any) -> str:
 
 @with_answer_flags
 def why(
-    rule_id: Annotated[str, typer.Argument(
-        metavar="RULE_ID", help="A rule id (cramps rules list).")],
-    answers_file: Annotated[str | None, typer.Option(
-        "--answers", "-a", metavar="FILE",
-        help="Answers as JSON or YAML (contract.md); - reads standard input.")] = None,
+    rule_id: Annotated[
+        str, typer.Argument(metavar="RULE_ID", help="A rule id (cramps rules list).")
+    ],
+    answers_file: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            metavar="FILE",
+            help="Answers as JSON or YAML (contract.md); - reads standard input.",
+        ),
+    ] = None,
     output_format: TextFormatOption = TextFormat.text,
     rules: RulesOption = None,
     **flags: Any,
-) -> None:  # fmt: skip
+) -> None:
     kb = load_knowledge(rules)
     rule = find_rule(kb, rule_id)
     found = report(kb, rule, _answers(kb, answers_file, flags))

@@ -44,7 +44,7 @@ def open_binary_input(path: str, option: str, kind: str) -> IO[bytes]:
             import io
 
             return io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
-        return buffer  # type: ignore[no-any-return]
+        return buffer  # type: ignore[no-any-return,unused-ignore]
     try:
         return open(path, "rb")  # the caller closes it
     except FileNotFoundError:
@@ -88,13 +88,17 @@ def write_private(path: Path, text: str, option: str, force: bool, ask: bool = T
         raise UsageError(f"{option} {path}: {error.strerror or error}") from None
     exists = mode is not None
     if mode is not None and stat.S_ISLNK(mode):
-        raise UsageError(f"{option} {path}: is a symbolic link; cramps neither writes through "
-                         "nor replaces one (give the real path)")  # fmt: skip
+        raise UsageError(
+            f"{option} {path}: is a symbolic link; cramps neither writes through "
+            "nor replaces one (give the real path)"
+        )
     if mode is not None and stat.S_ISDIR(mode):
         raise UsageError(f"{option} {path}: is a folder")
     if mode is not None and not stat.S_ISREG(mode):
-        raise UsageError(f"{option} {path}: is not a regular file (a device or a pipe); "
-                         "write to a file, or leave out the option to use standard output")
+        raise UsageError(
+            f"{option} {path}: is not a regular file (a device or a pipe); "
+            "write to a file, or leave out the option to use standard output"
+        )
     if exists and not force and not (ask and is_interactive() and _confirm_overwrite(path)):
         raise UsageError(f"{option} {path}: the file exists; pass --force to replace it")
     data = text.encode("utf-8")
@@ -102,8 +106,9 @@ def write_private(path: Path, text: str, option: str, force: bool, ask: bool = T
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
         except FileExistsError:
-            raise UsageError(f"{option} {path}: the file appeared meanwhile; pass --force "
-                             "to replace it") from None  # fmt: skip
+            raise UsageError(
+                f"{option} {path}: the file appeared meanwhile; pass --force to replace it"
+            ) from None
         except OSError as error:
             raise UsageError(f"{option} {path}: {error.strerror or error}") from None
         _write_all(fd, data, path, option, remove=path)
@@ -136,8 +141,9 @@ def _write_all(fd: int, data: bytes, path: Path, option: str, remove: Path) -> N
             os.close(fd)
     except OSError as error:
         _unlink(remove)
-        raise WriteError(f"{option} {path}: {error.strerror or error}; nothing was "
-                         "written") from None  # fmt: skip
+        raise WriteError(
+            f"{option} {path}: {error.strerror or error}; nothing was written"
+        ) from None
 
 
 def _unlink(path: Path) -> None:

@@ -146,8 +146,10 @@ def _sqlite_error(path: Path, error: sqlite3.Error) -> DiaryError:
             f"{BUSY_TIMEOUT_MS // 1000} seconds; try again"
         )
     if "full" in text:
-        return DiaryError(f"cannot write the diary {path}: the disk is full; nothing was "
-                          "saved (free some space and try again)")  # fmt: skip
+        return DiaryError(
+            f"cannot write the diary {path}: the disk is full; nothing was "
+            "saved (free some space and try again)"
+        )
     if "readonly" in text or "unable to open" in text or "disk I/O" in text:
         return DiaryError(f"cannot use the diary {path}: {text}")
     return _damaged(path, text)
@@ -210,8 +212,10 @@ def _check_file(path: Path) -> None:
     except OSError as error:
         raise DiaryError(f"cannot use the diary {path}: {error.strerror}") from None
     if stat.S_ISLNK(info.st_mode):
-        raise DiaryError(f"{path} is a symbolic link; cramps does not follow links to the "
-                         "diary. " + _move_aside(path))  # fmt: skip
+        raise DiaryError(
+            f"{path} is a symbolic link; cramps does not follow links to the "
+            "diary. " + _move_aside(path)
+        )
     if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
         raise DiaryError(f"the diary {path} belongs to another user; " + _move_aside(path))
 
@@ -219,8 +223,9 @@ def _check_file(path: Path) -> None:
 def _create_file(path: Path) -> None:
     """Create the empty diary 0600 before SQLite sees it, so it is never readable by others."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                     0o600)
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
+        )
     except FileExistsError:
         return  # another cramps is creating it; _prepare waits for its transaction
     except OSError as error:

@@ -156,8 +156,9 @@ def parse_weeks(text: str) -> int:
     return parse_whole(text, MIN_WEEKS, MAX_WEEKS)
 
 
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                           "\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 def parse_note(text: str | None) -> str | None:

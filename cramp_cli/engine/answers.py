@@ -44,8 +44,12 @@ class Answers:
     # attribute, not a property: compiled conditions read it tens of times per assessment.
     __slots__ = ("answers", "medicines", "values", "warnings")
 
-    def __init__(self, values: dict[str, Any], medicines: tuple[MedicineMatch, ...] = (),
-                 warnings: list[str] | None = None):  # fmt: skip
+    def __init__(
+        self,
+        values: dict[str, Any],
+        medicines: tuple[MedicineMatch, ...] = (),
+        warnings: list[str] | None = None,
+    ):
         self.values = self.answers = values
         self.medicines = medicines
         self.warnings = warnings if warnings is not None else []
@@ -66,8 +70,11 @@ def describe_allowed(question: Question) -> str:
                 return f"{noun} greater than {fmt(low)} and at most {fmt(high)}"
             return f"{noun} from {fmt(low)} to {fmt(high)}"
         if low is not None:
-            return f"{noun} greater than {fmt(low)}" if question.exclusive_min else \
-                f"{noun} of at least {fmt(low)}"  # fmt: skip
+            return (
+                f"{noun} greater than {fmt(low)}"
+                if question.exclusive_min
+                else f"{noun} of at least {fmt(low)}"
+            )
         if high is not None:
             return f"{noun} of at most {fmt(high)}"
         return noun
@@ -308,8 +315,11 @@ def _refuse_broken_text(raw: Mapping[str, Any], source: str | None) -> None:
                 try:
                     text.encode("utf-8")
                 except UnicodeEncodeError:
-                    name = key.encode("utf-8", "backslashreplace").decode("ascii", "replace") \
-                        if isinstance(key, str) else key  # fmt: skip
+                    name = (
+                        key.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+                        if isinstance(key, str)
+                        else key
+                    )
                     raise AnswersError(f"{prefix}{name}: not valid UTF-8 text") from None
 
 

@@ -175,11 +175,19 @@ def evaluate(kb: KnowledgeBase, answers: Answers) -> Assessment:
         if standing:
             stood_down[rule.id] = standing
             continue  # the named flag already reports this sign
-        red_flags.append((rule, {
-            "id": rule.id, "title": rule.title, "advice": rule.advice,
-            "triage": _red_flag_level(rule, answers), "because": _because(support),
-            "references": kb.citations[rule.id],
-        }))  # fmt: skip
+        red_flags.append(
+            (
+                rule,
+                {
+                    "id": rule.id,
+                    "title": rule.title,
+                    "advice": rule.advice,
+                    "triage": _red_flag_level(rule, answers),
+                    "because": _because(support),
+                    "references": kb.citations[rule.id],
+                },
+            )
+        )
     red_flags.sort(key=lambda pair: _RANK[pair[1]["triage"]])
     if not causes_held and fallback is not None:
         causes_held.append((fallback, []))
@@ -213,8 +221,9 @@ def evaluate(kb: KnowledgeBase, answers: Answers) -> Assessment:
     reassure = _RANK[level] > _RANK["urgent"] and signs is not None
     clot_safe_only = not reassure
 
-    causes = [(rule, _cause(kb, rule, evidence, answers, reassure))
-              for rule, evidence in causes_held]  # fmt: skip
+    causes = [
+        (rule, _cause(kb, rule, evidence, answers, reassure)) for rule, evidence in causes_held
+    ]
 
     contributing = [r for r, _ in red_flags] + [r for r, _ in causes] + advice
     self_care = _self_care(kb, [r for r, _ in causes] + advice, answers, clot_safe_only, child)
@@ -303,11 +312,15 @@ def _cause(
     if reassure and rule.reassurance:
         explanation = f"{explanation} {rule.reassurance}"
     return {
-        "id": rule.id, "title": rule.title, "likelihood": rule.likelihood, "score": rule.score,
-        "explanation": explanation, "because": _because(evidence),
+        "id": rule.id,
+        "title": rule.title,
+        "likelihood": rule.likelihood,
+        "score": rule.score,
+        "explanation": explanation,
+        "because": _because(evidence),
         "drugs": _drugs(rule, answers) if rule.drug_classes else [],
         "references": kb.citations[rule.id],
-    }  # fmt: skip
+    }
 
 
 def _triage(
@@ -344,4 +357,3 @@ def _self_care(
             continue
         tips.append(dict(kb.item_json["self_care"][tip.id]))
     return tips
-

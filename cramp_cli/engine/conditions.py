@@ -254,9 +254,7 @@ class Test(Condition):
                 if not medicines:
                     return False, ()
                 hits = tuple(
-                    (question, med.input)
-                    for med in medicines
-                    if not wanted.isdisjoint(med.classes)
+                    (question, med.input) for med in medicines if not wanted.isdisjoint(med.classes)
                 )
                 return bool(hits), hits
 
@@ -366,8 +364,9 @@ def _parse(
             return Not(_parse(body, data, name, questions, classes, depth + 1))
         if not isinstance(body, list) or not body:
             raise ConditionProblem(f"'{name}' takes a non-empty list of conditions", data, name)
-        items = tuple(_parse(item, body, i, questions, classes, depth + 1)
-                      for i, item in enumerate(body))  # fmt: skip
+        items = tuple(
+            _parse(item, body, i, questions, classes, depth + 1) for i, item in enumerate(body)
+        )
         return All(items) if name == "all" else Any_(items)
     return _parse_test(data, questions, classes)
 

@@ -165,11 +165,15 @@ class MedicineMatch(NamedTuple):
                 f"in their link to cramps; name it (for example {', '.join(item.choices[:4])})"
             )
         if self.too_long:
-            out.append("medications: an entry is too long to read as a medicine name; it is "
-                       "listed as not recognised")  # fmt: skip
+            out.append(
+                "medications: an entry is too long to read as a medicine name; it is "
+                "listed as not recognised"
+            )
         elif self.parts and self.unrecognised:
-            out.append(f"medications: in '{self.input.strip()}', not recognised: "
-                       f"{', '.join(self.unrecognised)}")  # fmt: skip
+            out.append(
+                f"medications: in '{self.input.strip()}', not recognised: "
+                f"{', '.join(self.unrecognised)}"
+            )
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -347,8 +351,7 @@ class MedicineDictionary:
                 flush()
                 span = text[word.start : words[i + size - 1].end]
                 if product.group is not None:
-                    ambiguous.append(Ambiguous(span, product.name, product.group,
-                                               product.choices))  # fmt: skip
+                    ambiguous.append(Ambiguous(span, product.name, product.group, product.choices))
                     last = None
                 else:
                     components, start, name = product.components, word.start, product.name
@@ -365,13 +368,17 @@ class MedicineDictionary:
             affix = self.affixes.get(word.key)
             if affix is not None and word.kind == "name":
                 flush()
-                if affix.position == "suffix" and last is not None and \
-                        _applies(affix, parts[last].components):  # fmt: skip
+                if (
+                    affix.position == "suffix"
+                    and last is not None
+                    and _applies(affix, parts[last].components)
+                ):
                     old = parts[last]
                     parts[last] = old._replace(
                         text=text[old.start : word.end],
                         name=f"{old.name} {word.key.title()}",
-                        components=(*old.components, self._component(affix.adds)))
+                        components=(*old.components, self._component(affix.adds)),
+                    )
                 elif affix.position == "prefix":
                     prefix, prefix_start = affix, word.start
                 i += 1
@@ -386,8 +393,9 @@ class MedicineDictionary:
         """The longest run of words from i that is a name (the runs never cross a separator
         or a dose)."""
         end = i
-        while end < len(words) and end - i < _MAX_NAME_WORDS and \
-                words[end].kind in ("name", "ignore"):  # fmt: skip
+        while (
+            end < len(words) and end - i < _MAX_NAME_WORDS and words[end].kind in ("name", "ignore")
+        ):
             end += 1
         shortest = 2 if words[i].kind == "ignore" else 1  # "blue inhaler", never "inhaler"
         for size in range(end - i, shortest - 1, -1):
@@ -397,27 +405,39 @@ class MedicineDictionary:
         glued = words[i].key
         for affix in self.affixes.values():
             # "CoAprovel": a prefix written joined to the brand
-            if affix.position == "prefix" and glued.startswith(affix.word) and \
-                    len(glued) > len(affix.word) + 3:  # fmt: skip
-                base = self._lookup(glued[len(affix.word):])
+            if (
+                affix.position == "prefix"
+                and glued.startswith(affix.word)
+                and len(glued) > len(affix.word) + 3
+            ):
+                base = self._lookup(glued[len(affix.word) :])
                 if base is not None and base.group is None and _applies(affix, base.components):
                     return base._replace(
                         name=f"{affix.word.title()}-{base.name}",
-                        components=(*base.components, self._component(affix.adds))), 1
+                        components=(*base.components, self._component(affix.adds)),
+                    ), 1
         return None, 0
 
     def _component(self, generic: str) -> Component:
         return Component(generic, self.classes_of.get(generic, ()))
 
-    def _near_misses(self, text: str, words: list[_Word], parts: list[Part],
-                     unrecognised: list[str]) -> None:  # fmt: skip
+    def _near_misses(
+        self, text: str, words: list[_Word], parts: list[Part], unrecognised: list[str]
+    ) -> None:
         """Words no name matched: the whole stretch (up to the longest name) as one near
         miss ('iron sucrse'), else each word on its own."""
         if 1 < len(words) <= _MAX_NAME_WORDS:
             product = self._near_miss(" ".join(w.key for w in words))
             if product is not None:
-                parts.append(Part(text[words[0].start : words[-1].end], product.name, "fuzzy",
-                                  product.components, words[0].start))  # fmt: skip
+                parts.append(
+                    Part(
+                        text[words[0].start : words[-1].end],
+                        product.name,
+                        "fuzzy",
+                        product.components,
+                        words[0].start,
+                    )
+                )
                 return
         for word in words:
             product = self._near_miss(word.key)
@@ -426,15 +446,29 @@ class MedicineDictionary:
             if product is None or product.group is not None:
                 unrecognised.append(text[word.start : word.end])
             else:
-                parts.append(Part(text[word.start : word.end], product.name, "fuzzy",
-                                  product.components, word.start))  # fmt: skip
+                parts.append(
+                    Part(
+                        text[word.start : word.end],
+                        product.name,
+                        "fuzzy",
+                        product.components,
+                        word.start,
+                    )
+                )
 
-    def _result(self, text: str, words: list[_Word], parts: list[Part],
-                unrecognised: list[str], ambiguous: list[Ambiguous]) -> MedicineMatch:  # fmt: skip
+    def _result(
+        self,
+        text: str,
+        words: list[_Word],
+        parts: list[Part],
+        unrecognised: list[str],
+        ambiguous: list[Ambiguous],
+    ) -> MedicineMatch:
         if ambiguous and parts:
             # "water tablet (furosemide)": the entry names which one, so nothing is left to ask
-            named = {key_of(p.name) for p in parts} | {key_of(c.generic) for p in parts
-                                                          for c in p.components}  # fmt: skip
+            named = {key_of(p.name) for p in parts} | {
+                key_of(c.generic) for p in parts for c in p.components
+            }
             ambiguous = [a for a in ambiguous if not named & {key_of(c) for c in a.choices}]
         components: dict[str, Component] = {}
         for part in parts:
@@ -449,8 +483,17 @@ class MedicineDictionary:
         kind = max((p.match for p in parts), key=_KIND_RANK.__getitem__)
         name = " + ".join(dict.fromkeys(p.name for p in parts))
         found = tuple(components.values())
-        return MedicineMatch(text, kind, name, found, tuple(parts), tuple(unread),
-                             tuple(ambiguous), False, _classes(found))  # fmt: skip
+        return MedicineMatch(
+            text,
+            kind,
+            name,
+            found,
+            tuple(parts),
+            tuple(unread),
+            tuple(ambiguous),
+            False,
+            _classes(found),
+        )
 
     # ------------------------------------------------------------------ near misses
 
@@ -473,9 +516,13 @@ class MedicineDictionary:
             for name in self.index:
                 self._keys.setdefault(len(name), []).append(name)
         near = [n for size in range(len(key) - 2, len(key) + 3) for n in self._keys.get(size, ())]
-        found = process.extract(key, near, scorer=OSA.distance,
-                                score_cutoff=self.tolerance(self.fuzzy_long_from),
-                                limit=limit)  # fmt: skip
+        found = process.extract(
+            key,
+            near,
+            scorer=OSA.distance,
+            score_cutoff=self.tolerance(self.fuzzy_long_from),
+            limit=limit,
+        )
         return [(name, int(d)) for name, d, _ in found if d <= self.tolerance(len(name))]
 
     def _set_aside_word(self, key: str) -> bool:
@@ -487,8 +534,10 @@ class MedicineDictionary:
 
         if self._ignore_list is None:
             self._ignore_list = [w for w in self.ignore_words if len(w) >= self.fuzzy_min_length]
-        return process.extractOne(key, self._ignore_list, scorer=OSA.distance,
-                                  score_cutoff=1) is not None  # fmt: skip
+        return (
+            process.extractOne(key, self._ignore_list, scorer=OSA.distance, score_cutoff=1)
+            is not None
+        )
 
     def _near_miss(self, key: str) -> Product | None:
         """A misspelling of one known medicine, or None when unsure.
@@ -549,4 +598,3 @@ class MedicineDictionary:
 def _applies(affix: Affix, components: tuple[Component, ...]) -> bool:
     generics = {c.generic for c in components}
     return len(generics) == 1 and bool(generics & affix.applies_to) and affix.adds not in generics
-

@@ -185,26 +185,31 @@ def build_medicines(data: Mapping[str, Any]) -> MedicineDictionary:
     rows: list[tuple[str, Product]] = []
     for m in data["medicines"]:
         generic = m["generic"]
-        components = (Component(generic, classes_of[generic]),)
+        components: tuple[Component, ...] = (Component(generic, classes_of[generic]),)
         rows.append((generic, Product(generic, "exact", components)))
         rows += [(alias, Product(alias, "exact", components)) for alias in m["aliases"]]
         rows += [(brand, Product(brand, "brand", components)) for brand in m["brands"]]
     for combo in data["combinations"]:
         components = parts(combo["generics"])
-        rows += [(name, Product(name, "brand", components))
-                 for name in (combo["name"], *combo["aliases"])]  # fmt: skip
+        rows += [
+            (name, Product(name, "brand", components))
+            for name in (combo["name"], *combo["aliases"])
+        ]
     for lay in data.get("lay_names", ()):
         if lay.get("group"):
             product = Product(lay["name"], "exact", (), lay["group"], tuple(lay["choices"]))
         elif lay.get("generics"):
             product = Product(lay["name"], "exact", parts(lay["generics"]))
         else:
-            product = Product(lay["name"], "exact",
-                              (Component(lay["name"], tuple(lay["classes"])),))  # fmt: skip
+            product = Product(
+                lay["name"], "exact", (Component(lay["name"], tuple(lay["classes"])),)
+            )
         rows += [(name, product) for name in (lay["name"], *lay["aliases"])]
     matching = data["medicine_matching"]
-    affixes = [Affix(a["word"].lower(), a["position"], a["adds"], frozenset(a["applies_to"]))
-               for a in matching.get("affixes", ())]  # fmt: skip
+    affixes = [
+        Affix(a["word"].lower(), a["position"], a["adds"], frozenset(a["applies_to"]))
+        for a in matching.get("affixes", ())
+    ]
     return MedicineDictionary(
         rows,
         [*matching["ignore_words"], *matching.get("makers", ())],
@@ -230,19 +235,28 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
     for q in data["questions"]:
         questions.append(
             Question(
-                id=q["id"], type=q["type"], prompt=q["prompt"], help=q["help"], flag=q["flag"],
+                id=q["id"],
+                type=q["type"],
+                prompt=q["prompt"],
+                help=q["help"],
+                flag=q["flag"],
                 choices=tuple(Choice(c["value"], c["label"]) for c in q["choices"]),
-                min=q["min"], max=q["max"], exclusive_min=q["exclusive_min"],
-                required=q["required"], warning_signs=q["warning_signs"], applies_when=None,
+                min=q["min"],
+                max=q["max"],
+                exclusive_min=q["exclusive_min"],
+                required=q["required"],
+                warning_signs=q["warning_signs"],
+                applies_when=None,
                 drink_units=dict(q.get("drink_units") or {}),
             )
-        )  # fmt: skip
+        )
     by_id = {q.id: q for q in questions}
     for i, q in enumerate(data["questions"]):
         if q["applies_when"] is not None:
             condition = parse(q["applies_when"], by_id, classes)
-            questions[i] = questions[i]._replace(applies_when=condition,
-                                                 applies_check=condition.compile())
+            questions[i] = questions[i]._replace(
+                applies_when=condition, applies_check=condition.compile()
+            )
         if q.get("ask_when") is not None:
             asked = parse(q["ask_when"], by_id, classes)
             questions[i] = questions[i]._replace(ask_check=asked.compile())
@@ -255,40 +269,61 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
     for t in data["self_care"]:
         unless = cond(t["unless"])
         tips[t["id"]] = Tip(
-            t["id"], t["title"], t["text"], t["evidence"], t["safe_with_red_flags"], unless,
-            tuple(t["references"]), _compiled(unless),
-        )  # fmt: skip
+            t["id"],
+            t["title"],
+            t["text"],
+            t["evidence"],
+            t["safe_with_red_flags"],
+            unless,
+            tuple(t["references"]),
+            _compiled(unless),
+        )
     rules = []
     for r in data["rules"]:
         when = cond(r["when"])
         rules.append(
             Rule(
-                id=r["id"], kind=r["kind"], title=r["title"], explanation=r["explanation"],
-                advice=r["advice"], when=when, fallback=r["fallback"],
-                likelihood=r["likelihood"], score=r["score"],
-                calls_for_doctor=r["calls_for_doctor"], triage=r["triage"],
+                id=r["id"],
+                kind=r["kind"],
+                title=r["title"],
+                explanation=r["explanation"],
+                advice=r["advice"],
+                when=when,
+                fallback=r["fallback"],
+                likelihood=r["likelihood"],
+                score=r["score"],
+                calls_for_doctor=r["calls_for_doctor"],
+                triage=r["triage"],
                 triage_when=tuple(
                     TriageWhen(tw["level"], c := parse(tw["when"], by_id, classes), c.compile())
                     for tw in r["triage_when"]
                 ),
-                self_care=tuple(r["self_care"]), cautions=tuple(r["cautions"]),
-                see_doctor=tuple(r["see_doctor"]), tests=tuple(r["tests"]),
+                self_care=tuple(r["self_care"]),
+                cautions=tuple(r["cautions"]),
+                see_doctor=tuple(r["see_doctor"]),
+                tests=tuple(r["tests"]),
                 references=tuple(r["references"]),
                 cases_fire=tuple(r["cases"]["fires"]),
                 cases_quiet=tuple(r["cases"]["does_not_fire"]),
-                check=_compiled(when), drug_classes=_classes_in(when),
-                reassurance=r.get("reassurance"), summary=r.get("summary"),
+                check=_compiled(when),
+                drug_classes=_classes_in(when),
+                reassurance=r.get("reassurance"),
+                summary=r.get("summary"),
                 unless_flags=tuple(r.get("unless_flags") or ()),
             )
-        )  # fmt: skip
+        )
 
     regions, default_region = build_regions(data.get("regions"))
 
     def text_item(item: Mapping[str, Any]) -> TextItem:
         return TextItem(
-            item["id"], item["text"], tuple(item["references"]), item.get("title"),
-            bool(item.get("reassures")), _compiled(cond(item.get("unless"))),
-        )  # fmt: skip
+            item["id"],
+            item["text"],
+            tuple(item["references"]),
+            item.get("title"),
+            bool(item.get("reassures")),
+            _compiled(cond(item.get("unless"))),
+        )
 
     return KnowledgeBase(
         path=path,
@@ -312,22 +347,30 @@ def build(data: Mapping[str, Any], path: str, sha256: str) -> KnowledgeBase:
         data=data,
         question_by_id={q.id: q for q in questions},
         item_json=_item_json(data),
-        citations={r["id"]: [data["references"][k] for k in r["references"]]
-                   for r in data["rules"]},
-        regions=regions, default_region=default_region,
-    )  # fmt: skip
+        citations={
+            r["id"]: [data["references"][k] for k in r["references"]] for r in data["rules"]
+        },
+        regions=regions,
+        default_region=default_region,
+    )
 
 
 def _item_json(data: Mapping[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     """Self-care, cautions and see-doctor items exactly as the assessment shows them."""
     refs = data["references"]
-    items: dict[str, dict[str, dict[str, Any]]] = {"self_care": {}, "cautions": {},
-                                                   "see_doctor": {}}  # fmt: skip
+    items: dict[str, dict[str, dict[str, Any]]] = {
+        "self_care": {},
+        "cautions": {},
+        "see_doctor": {},
+    }
     for tip in data["self_care"]:
         items["self_care"][tip["id"]] = {
-            "id": tip["id"], "title": tip["title"], "text": tip["text"],
-            "evidence": tip["evidence"], "references": [refs[k] for k in tip["references"]],
-        }  # fmt: skip
+            "id": tip["id"],
+            "title": tip["title"],
+            "text": tip["text"],
+            "evidence": tip["evidence"],
+            "references": [refs[k] for k in tip["references"]],
+        }
     for section in ("cautions", "see_doctor"):
         for item in data[section]:
             shown: dict[str, Any] = {"id": item["id"]}

@@ -70,8 +70,10 @@ def read_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[str |
                 if not rest or rest.endswith(b"\n"):
                     break
                 if skipped > MAX_SKIP_BYTES:  # an endless line (/dev/zero): nothing follows it
-                    yield ValueError(f"the line is longer than {MAX_SKIP_BYTES} bytes and has "
-                                     "no end in sight; the batch stops here")  # fmt: skip
+                    yield ValueError(
+                        f"the line is longer than {MAX_SKIP_BYTES} bytes and has "
+                        "no end in sight; the batch stops here"
+                    )
                     return
             yield ValueError(f"the line is longer than {limit} bytes")
             continue
@@ -194,10 +196,10 @@ def run_batch(
             spool = Spool()
             try:
                 setup = _WorkerState(rules, kb.sha256, project, spool.folder, region)
-                for path, good, bad in ordered_map(_encoded_chunk, lines, jobs, setup):
+                for path, good, bad_lines in ordered_map(_encoded_chunk, lines, jobs, setup):
                     spool_copy(path, binary if binary is not None else _TextSink(out))
                     assessed += good
-                    failed += bad
+                    failed += bad_lines
             finally:
                 spool.close()
     except BrokenPipeError:

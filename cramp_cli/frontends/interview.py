@@ -121,11 +121,16 @@ def offer_to_save(prompter: Prompter, doc: Mapping[str, Any]) -> bool:
     prompter.say("")
     keep = prompter.select(
         "Save this assessment in your diary, for a report to take to a doctor?",
-        [("Not now", False), ("Yes, save it", True)], default=False, keys=["n", "y"],
-        instruction="(y or n)")  # fmt: skip
+        [("Not now", False), ("Yes, save it", True)],
+        default=False,
+        keys=["n", "y"],
+        instruction="(y or n)",
+    )
     if not keep:
-        prompter.say("Not saved. cramps check --save keeps an assessment, and cramps report "
-                     "makes a report from the diary to take to a doctor.")  # fmt: skip
+        prompter.say(
+            "Not saved. cramps check --save keeps an assessment, and cramps report "
+            "makes a report from the diary to take to a doctor."
+        )
     return bool(keep)
 
 
@@ -154,8 +159,9 @@ class _OfferBack:
     def select(self, message: str, choices: Sequence[tuple[str, Any]], **kwargs: Any) -> Any:
         return self.inner.select(message, choices, **{"back": True, **kwargs})
 
-    def checkbox(self, message: str, choices: Sequence[tuple[str, Any]],
-                 **kwargs: Any) -> list[Any]:  # fmt: skip
+    def checkbox(
+        self, message: str, choices: Sequence[tuple[str, Any]], **kwargs: Any
+    ) -> list[Any]:
         return self.inner.checkbox(message, choices, **{"back": True, **kwargs})
 
     def confirm(self, message: str, **kwargs: Any) -> bool:
@@ -192,12 +198,16 @@ class Interview:
         if region is not None:
             numbers = region.rewrite(numbers)
         self.prompter.say(f"In an emergency, call {numbers} now.")
-        self.prompter.say("Answer what you can: Enter alone is \"Don't know\", b goes back "
-                          "to the question before, Ctrl-C stops.")  # fmt: skip
+        self.prompter.say(
+            'Answer what you can: Enter alone is "Don\'t know", b goes back '
+            "to the question before, Ctrl-C stops."
+        )
         reason = self.ask_pending() or self.review()
         if reason == EMERGENCY:
-            self.prompter.say("One of your answers can be a sign of an emergency, so the "
-                              "questions stop here: read the advice below.")  # fmt: skip
+            self.prompter.say(
+                "One of your answers can be a sign of an emergency, so the "
+                "questions stop here: read the advice below."
+            )
         elif reason == STOPPED:
             self.prompter.say("The questions stop here: read the advice below.")
         self.prompter.say("")
@@ -305,10 +315,15 @@ class Interview:
             self.show_flag(flag)
         picked = self.prompter.select(
             "Stop here, or go on with the questions?",
-            [("Stop here and read the advice", STOP_HERE),
-             ("Go on to find what may be adding to the cramps", GO_ON)],
-            default=STOP_HERE, keys=["s", "g"], back=False,
-            instruction="(s or g; Enter: stop here)")  # fmt: skip
+            [
+                ("Stop here and read the advice", STOP_HERE),
+                ("Go on to find what may be adding to the cramps", GO_ON),
+            ],
+            default=STOP_HERE,
+            keys=["s", "g"],
+            back=False,
+            instruction="(s or g; Enter: stop here)",
+        )
         return STOPPED if picked is STOP_HERE else None
 
     def show_flag(self, flag: Mapping[str, Any]) -> None:
@@ -334,14 +349,20 @@ class Interview:
         """Show the answers and let the person change any; the reason if a change stops it."""
         while True:
             facts = self.facts()
-            shown = [q for q in self.kb.questions
-                     if (q.id in self.raw or q.id in self.asked) and q.applies(facts)]  # fmt: skip
+            shown = [
+                q
+                for q in self.kb.questions
+                if (q.id in self.raw or q.id in self.asked) and q.applies(facts)
+            ]
             choices: list[tuple[str, Any]] = [(FINISH_LABEL, SHOW_ASSESSMENT)]
             choices += [(self.review_line(q), q.id) for q in shown]
             picked = self.prompter.select(
                 "Check the answers. Choose one to change it, or see the assessment:",
-                choices, default=SHOW_ASSESSMENT, back=False,
-                instruction="(arrow keys and Enter)")  # fmt: skip
+                choices,
+                default=SHOW_ASSESSMENT,
+                back=False,
+                instruction="(arrow keys and Enter)",
+            )
             if picked is SHOW_ASSESSMENT:
                 return None
             question = self.kb.question_by_id[picked]
@@ -394,10 +415,13 @@ class Interview:
         if question.type in ("integer", "number") and question.choices:
             return self.ask_choice(question, message)
         ask: dict[str, Callable[[Question, str], Any]] = {
-            "integer": self.ask_number, "number": self.ask_number,
-            "boolean": self.ask_boolean, "choice": self.ask_choice,
-            "multi_choice": self.ask_checklist, "medicines": self.ask_medicines,
-        }  # fmt: skip
+            "integer": self.ask_number,
+            "number": self.ask_number,
+            "boolean": self.ask_boolean,
+            "choice": self.ask_choice,
+            "multi_choice": self.ask_checklist,
+            "medicines": self.ask_medicines,
+        }
         return ask[question.type](question, message)
 
     def ask_number(self, question: Question, message: str) -> Any:
@@ -407,14 +431,16 @@ class Interview:
         skip = "" if question.required else "; Enter alone if you don't know"
         back = "" if not self.history else "; b: back"
         text = self.prompter.text(
-            message, validate=number_validator(question), default=default,
-            instruction=f"({describe_allowed(question)}{skip}{back})")  # fmt: skip
+            message,
+            validate=number_validator(question),
+            default=default,
+            instruction=f"({describe_allowed(question)}{skip}{back})",
+        )
         return DONT_KNOW if not text.strip() else parse_number(question, text)
 
     def ask_boolean(self, question: Question, message: str) -> Any:
         """Yes / No / Don't know, starting on Don't know; y, n and d answer at once."""
-        return self.pick_one(question, message,
-                             [("Yes", True), ("No", False)])  # fmt: skip
+        return self.pick_one(question, message, [("Yes", True), ("No", False)])
 
     def ask_choice(self, question: Question, message: str) -> Any:
         """One of the question's choices, or don't know; a first letter answers at once.
@@ -424,8 +450,7 @@ class Interview:
         """
         return self.pick_one(question, message, [(c.label, c.value) for c in question.choices])
 
-    def pick_one(self, question: Question, message: str,
-                 options: list[tuple[str, Any]]) -> Any:  # fmt: skip
+    def pick_one(self, question: Question, message: str, options: list[tuple[str, Any]]) -> Any:
         """A single choice with "Don't know" last, where the cursor starts unless the person
         already answered (then their answer): Enter alone never picks a yes, no or level."""
         choices = [*options, (DONT_KNOW_LABEL, DONT_KNOW)]
@@ -440,20 +465,32 @@ class Interview:
                 default = value
         keys = choice_keys([label for label, _ in options])
         shown = ", ".join(keys)
-        return self.prompter.select(message, choices, default=default, keys=[*keys, "d"],
-                                    instruction=f"({shown} or d; b: back)")  # fmt: skip
+        return self.prompter.select(
+            message,
+            choices,
+            default=default,
+            keys=[*keys, "d"],
+            instruction=f"({shown} or d; b: back)",
+        )
 
-    def ask_checklist(self, question: Question, message: str,
-                      choices: Sequence[Choice] | None = None,
-                      previous: Any = None) -> Any:  # fmt: skip
+    def ask_checklist(
+        self,
+        question: Question,
+        message: str,
+        choices: Sequence[Choice] | None = None,
+        previous: Any = None,
+    ) -> Any:
         """Any of the choices, or "None of these" (first), or "Don't know" (last).
 
         Enter with nothing ticked is "don't know": for the warning signs, pressing Enter without
         reading must never count as "none of these". Every ticked item is echoed in full.
         """
         items = list(question.choices if choices is None else choices)
-        options = [(NONE_LABEL, NONE_OF_THESE), *((c.label, c.value) for c in items),
-                   (DONT_KNOW_LABEL, DONT_KNOW)]  # fmt: skip
+        options = [
+            (NONE_LABEL, NONE_OF_THESE),
+            *((c.label, c.value) for c in items),
+            (DONT_KNOW_LABEL, DONT_KNOW),
+        ]
         current = self.raw.get(question.id) if previous is None else previous
         checked: list[Any] = []
         if current is not None and current is not DONT_KNOW:
@@ -461,8 +498,13 @@ class Interview:
             checked = [v for v in values if any(v == c.value for c in items)]
             if not checked:
                 checked = [NONE_OF_THESE]
-        picked = self.prompter.checkbox(message, options, validate=checklist_validator,
-                                        checked=checked, instruction=CHECKLIST_KEYS)  # fmt: skip
+        picked = self.prompter.checkbox(
+            message,
+            options,
+            validate=checklist_validator,
+            checked=checked,
+            instruction=CHECKLIST_KEYS,
+        )
         if not picked or DONT_KNOW in picked:
             if not picked:
                 self.prompter.say(f"  {DONT_KNOW_LABEL}")
@@ -507,9 +549,11 @@ class Interview:
         current = self.raw.get(question.id)
         default = ", ".join(current) if current else ""
         text = self.prompter.text(
-            message, default=default,
+            message,
+            default=default,
             instruction="(separate them with commas; none if you take none; "
-                        "empty if you don't know)")  # fmt: skip
+            "empty if you don't know)",
+        )
         names = split_medicines(text)
         if names is None:
             return DONT_KNOW
@@ -540,8 +584,9 @@ class Interview:
             for part in match.parts:
                 if part.match != "fuzzy":
                     continue
-                if self.prompter.confirm(f"Did you mean {part.name} for '{part.text}'?",
-                                         default=True):  # fmt: skip
+                if self.prompter.confirm(
+                    f"Did you mean {part.name} for '{part.text}'?", default=True
+                ):
                     confirmed.append(part)
                 else:
                     declined = part
@@ -558,7 +603,8 @@ class Interview:
                 self.prompter.say(f"  {self.unread(match, name, unread)}")
                 note = "(a name you keep is listed as not recognised)"
             retyped = self.prompter.text(
-                f"Retype '{name}', or press Enter to keep it as typed:", instruction=note)
+                f"Retype '{name}', or press Enter to keep it as typed:", instruction=note
+            )
             if not retyped.strip() or retyped.strip() == name:
                 self.prompter.say(f"  {name} -> kept as typed")
                 return name
@@ -573,12 +619,14 @@ class Interview:
             choices: list[tuple[str, Any]] = [(c, c) for c in item.choices]
             choices.append(("Not sure: keep it as typed", None))
             picked = self.prompter.select(
-                f"Which {item.name}? ('{item.text}' could be one of several {item.group})",
-                choices)  # fmt: skip
+                f"Which {item.name}? ('{item.text}' could be one of several {item.group})", choices
+            )
             if picked is None:
                 kept.add(item.text)
-                self.prompter.say(f"  {item.text} -> not recognised (one of several "
-                                  f"{item.group}; ask your pharmacist which)")  # fmt: skip
+                self.prompter.say(
+                    f"  {item.text} -> not recognised (one of several "
+                    f"{item.group}; ask your pharmacist which)"
+                )
                 continue
             at = name.find(item.text)
             return name[:at] + picked + name[at + len(item.text) :]
@@ -594,26 +642,31 @@ class Interview:
     def unread(self, match: MedicineMatch, name: str, unread: list[str]) -> str:
         """What was not recognised, with hints only within the typo tolerance (or names the
         typed text begins), so a person is never offered unrelated medicines."""
-        hints = list(dict.fromkeys(h for text in unread
-                                   for h in self.kb.medicines.suggestions(text)))  # fmt: skip
+        hints = list(
+            dict.fromkeys(h for text in unread for h in self.kb.medicines.suggestions(text))
+        )
         near = f" (nearest known: {', '.join(hints[:3])})" if hints else ""
         if not match.parts:
             return f"{name} -> not recognised{near}"
-        return (f"{name} -> {' + '.join(match.generics)}; not recognised: "
-                f"{', '.join(unread)}{near}")  # fmt: skip
+        return f"{name} -> {' + '.join(match.generics)}; not recognised: {', '.join(unread)}{near}"
 
     # ----------------------------------------------------------------- alcohol
 
     def ask_alcohol(self, question: Question, message: str) -> Any:
         """UK units, or drinks of each kind in rules.yaml converted to units."""
         while True:
-            mode = self.prompter.select(message, [
-                ("I will give a number of UK units", IN_UNITS),
-                ("Count the drinks instead (cramps works out the units)", IN_DRINKS),
-                ("None: no alcohol", 0),
-                (DONT_KNOW_LABEL, DONT_KNOW),
-            ], default=DONT_KNOW, keys=["u", "c", "n", "d"],
-               instruction="(u, c, n or d; b: back)")  # fmt: skip
+            mode = self.prompter.select(
+                message,
+                [
+                    ("I will give a number of UK units", IN_UNITS),
+                    ("Count the drinks instead (cramps works out the units)", IN_DRINKS),
+                    ("None: no alcohol", 0),
+                    (DONT_KNOW_LABEL, DONT_KNOW),
+                ],
+                default=DONT_KNOW,
+                keys=["u", "c", "n", "d"],
+                instruction="(u, c, n or d; b: back)",
+            )
             try:
                 if mode == IN_UNITS:
                     return self.ask_number(question, "How many UK units in a typical week?")
@@ -635,7 +688,8 @@ class Interview:
             text = self.prompter.text(
                 f"In a typical week, how many of: {label}?",
                 validate=number_validator(per_drink),
-                instruction="(Enter alone for none; b: back)")  # fmt: skip
+                instruction="(Enter alone for none; b: back)",
+            )
             counts[label] = parse_number(per_drink, text) if text.strip() else 0
         total = drinks_to_units(question.drink_units, counts)
         self.prompter.say(f"  That is about {_number_text(total)} UK units a week.")
@@ -650,8 +704,12 @@ def choice_keys(labels: Sequence[str]) -> list[str]:
     (Don't know) or b (Back); otherwise its place in the list (1, 2...), so a key is never a
     number that reads as the answer of another choice. 'Yes', 'No' -> y, n."""
     firsts = [label.strip()[:1].lower() for label in labels]
-    keys = [first if first.isalpha() and first not in _RESERVED_KEYS
-            and firsts.count(first) == 1 else "" for first in firsts]  # fmt: skip
+    keys = [
+        first
+        if first.isalpha() and first not in _RESERVED_KEYS and firsts.count(first) == 1
+        else ""
+        for first in firsts
+    ]
     for i, key in enumerate(keys):
         if not key:
             keys[i] = next(d for d in (str(i + 1), *"123456789") if d not in keys)
@@ -697,11 +755,15 @@ def warning_sign_screens(kb: KnowledgeBase, question: Question) -> list[tuple[st
     with the question's own prompt. No screen holds more than SIGNS_PER_SCREEN signs."""
     rank = sign_urgency(kb, question)
     order = {c.value: i for i, c in enumerate(question.choices)}
-    dangerous = sorted((c for c in question.choices if c.value in rank),
-                       key=lambda c: (rank[c.value], order[c.value]))  # fmt: skip
+    dangerous = sorted(
+        (c for c in question.choices if c.value in rank),
+        key=lambda c: (rank[c.value], order[c.value]),
+    )
     rest = [c for c in question.choices if c.value not in rank]
-    return [*((NOW_PROMPT, part) for part in _even_parts(dangerous)),
-            *((question.prompt, part) for part in _even_parts(rest))]  # fmt: skip
+    return [
+        *((NOW_PROMPT, part) for part in _even_parts(dangerous)),
+        *((question.prompt, part) for part in _even_parts(rest)),
+    ]
 
 
 def _even_parts(items: list[Any]) -> list[list[Any]]:
@@ -710,7 +772,7 @@ def _even_parts(items: list[Any]) -> list[list[Any]]:
         return []
     parts = math.ceil(len(items) / SIGNS_PER_SCREEN)
     size = math.ceil(len(items) / parts)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def combine_screens(question: Question, answers: Sequence[Any]) -> Any:
@@ -783,13 +845,12 @@ def drink_count_question(question: Question) -> Any:
     It has just what describe_allowed and normalise_value read, so the count gets the same
     checks and messages as every other number.
     """
-    return SimpleNamespace(id=question.id, type="number", min=0, max=None, exclusive_min=False,
-                           required=False)  # fmt: skip
+    return SimpleNamespace(
+        id=question.id, type="number", min=0, max=None, exclusive_min=False, required=False
+    )
 
 
-def drinks_to_units(
-    drink_units: Mapping[str, float], counts: Mapping[str, float]
-) -> int | float:
+def drinks_to_units(drink_units: Mapping[str, float], counts: Mapping[str, float]) -> int | float:
     """Weekly units from drinks per week, rounded to one decimal as the NHS tables are."""
     total = sum(drink_units[label] * counts.get(label, 0) for label in drink_units)
     rounded = round(total, 1)

@@ -34,8 +34,9 @@ class LinePrompter:
     `stdin`/`stderr` default to the process's own; tests pass their own streams.
     """
 
-    def __init__(self, stdin: IO[str] | None = None, stderr: IO[str] | None = None,
-                 width: int | None = None):  # fmt: skip
+    def __init__(
+        self, stdin: IO[str] | None = None, stderr: IO[str] | None = None, width: int | None = None
+    ):
         self._stdin = stdin
         self._stderr = stderr
         self._width = width
@@ -84,13 +85,22 @@ class LinePrompter:
     def _listing(self, titles: Sequence[str], marks: Sequence[str]) -> list[str]:
         width = max((len(m) for m in marks), default=1)
         indent = 2 + width + 2
-        return [f"  {mark:>{width}}) " + wrap_label(title, self._columns(), indent)
-                for mark, title in zip(marks, titles, strict=True)]  # fmt: skip
+        return [
+            f"  {mark:>{width}}) " + wrap_label(title, self._columns(), indent)
+            for mark, title in zip(marks, titles, strict=True)
+        ]
 
     # ------------------------------------------------------------------ the Prompter
 
-    def text(self, message: str, *, validate: Validator | None = None, default: str = "",
-             instruction: str | None = None, back: bool = False) -> str:  # fmt: skip
+    def text(
+        self,
+        message: str,
+        *,
+        validate: Validator | None = None,
+        default: str = "",
+        instruction: str | None = None,
+        back: bool = False,
+    ) -> str:
         hint = instruction or ""
         if default:
             hint = f"{hint} [Enter keeps: {default}]".strip()
@@ -106,21 +116,31 @@ class LinePrompter:
                 return typed
             self._refuse(str(verdict) if verdict else "That answer is not accepted")
 
-    def select(self, message: str, choices: Sequence[tuple[str, Any]], *,
-               default: Any = None, instruction: str | None = None,
-               keys: Sequence[str | None] | None = None, back: bool = False) -> Any:  # fmt: skip
+    def select(
+        self,
+        message: str,
+        choices: Sequence[tuple[str, Any]],
+        *,
+        default: Any = None,
+        instruction: str | None = None,
+        keys: Sequence[str | None] | None = None,
+        back: bool = False,
+    ) -> Any:
         """A numbered list; a choice's key or its number answers, Enter alone the default."""
         from .prompts import same_value
 
         titles = [title for title, _ in choices]
         values = [value for _, value in choices]
-        marks = [(keys[i] if keys is not None and keys[i] else str(i + 1))
-                 for i in range(len(titles))]  # fmt: skip
+        marks: list[str] = [
+            (keys[i] or str(i + 1)) if keys is not None else str(i + 1) for i in range(len(titles))
+        ]
         if back:
             titles.append(BACK_LABEL)
             marks.append(BACK_KEY)
-        start = next((i for i, v in enumerate(values)
-                      if default is not None and same_value(v, default)), None)  # fmt: skip
+        start = next(
+            (i for i, v in enumerate(values) if default is not None and same_value(v, default)),
+            None,
+        )
         hint = "Type the letter or number on the left, then Enter"
         if start is not None:
             hint += f" (Enter alone: {titles[start]})"
@@ -137,10 +157,16 @@ class LinePrompter:
                 return values[index]
             self._refuse("Type one of: " + ", ".join(marks))
 
-    def checkbox(self, message: str, choices: Sequence[tuple[str, Any]], *,
-                 validate: Callable[[list[Any]], bool | str] | None = None,
-                 instruction: str | None = None,
-                 checked: Sequence[Any] = (), back: bool = False) -> list[Any]:  # fmt: skip
+    def checkbox(
+        self,
+        message: str,
+        choices: Sequence[tuple[str, Any]],
+        *,
+        validate: Callable[[list[Any]], bool | str] | None = None,
+        instruction: str | None = None,
+        checked: Sequence[Any] = (),
+        back: bool = False,
+    ) -> list[Any]:
         """Numbers typed on one line, apart by spaces or commas; Enter alone keeps the ticks
         already there (none at first)."""
         from .prompts import same_value
@@ -163,8 +189,9 @@ class LinePrompter:
                 parts = [p for p in _SPLIT.split(typed) if p]
                 wrong = [p for p in parts if p not in marks]
                 if wrong:
-                    self._refuse(f"'{wrong[0]}' is not on the list: type numbers from 1 to "
-                                 f"{len(marks)}")  # fmt: skip
+                    self._refuse(
+                        f"'{wrong[0]}' is not on the list: type numbers from 1 to {len(marks)}"
+                    )
                     continue
                 ticked = sorted({marks.index(p) for p in parts})
             picked = [values[i] for i in ticked]

@@ -33,18 +33,37 @@ class GoBack(Exception):
 
 
 class Prompter(Protocol):
-    def text(self, message: str, *, validate: Validator | None = None, default: str = "",
-             instruction: str | None = None, back: bool = False) -> str: ...  # fmt: skip
+    def text(
+        self,
+        message: str,
+        *,
+        validate: Validator | None = None,
+        default: str = "",
+        instruction: str | None = None,
+        back: bool = False,
+    ) -> str: ...
 
-    def select(self, message: str, choices: Sequence[tuple[str, Any]], *,
-               default: Any = None, instruction: str | None = None,
-               keys: Sequence[str | None] | None = None,
-               back: bool = False) -> Any: ...  # fmt: skip
+    def select(
+        self,
+        message: str,
+        choices: Sequence[tuple[str, Any]],
+        *,
+        default: Any = None,
+        instruction: str | None = None,
+        keys: Sequence[str | None] | None = None,
+        back: bool = False,
+    ) -> Any: ...
 
-    def checkbox(self, message: str, choices: Sequence[tuple[str, Any]], *,
-                 validate: Callable[[list[Any]], bool | str] | None = None,
-                 instruction: str | None = None,
-                 checked: Sequence[Any] = (), back: bool = False) -> list[Any]: ...  # fmt: skip
+    def checkbox(
+        self,
+        message: str,
+        choices: Sequence[tuple[str, Any]],
+        *,
+        validate: Callable[[list[Any]], bool | str] | None = None,
+        instruction: str | None = None,
+        checked: Sequence[Any] = (),
+        back: bool = False,
+    ) -> list[Any]: ...
 
     def confirm(self, message: str, *, default: bool = True, back: bool = False) -> bool: ...
 
@@ -138,10 +157,12 @@ class QuestionaryPrompter:
         from questionary.prompts.common import InquirerControl
 
         app = question.application
-        control = next((c for c in app.layout.find_all_controls()
-                        if isinstance(c, InquirerControl)), None)  # fmt: skip
+        control = next(
+            (c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None
+        )
         extra = KeyBindings()
         for key, handler in keys.items():
+
             def run(event: Any, handler: Callable[[Any, Any], None] = handler) -> None:
                 handler(event, control)
 
@@ -152,8 +173,15 @@ class QuestionaryPrompter:
     def _go_back(event: Any, _control: Any) -> None:
         event.app.exit(exception=GoBack())
 
-    def text(self, message: str, *, validate: Validator | None = None, default: str = "",
-             instruction: str | None = None, back: bool = False) -> str:  # fmt: skip
+    def text(
+        self,
+        message: str,
+        *,
+        validate: Validator | None = None,
+        default: str = "",
+        instruction: str | None = None,
+        back: bool = False,
+    ) -> str:
         import questionary
 
         def check(text: str) -> bool | str:
@@ -161,35 +189,59 @@ class QuestionaryPrompter:
                 return True
             return True if validate is None else validate(text)
 
-        answer = questionary.text(message, default=default, validate=check,
-                                  instruction=instruction, **self._io()).unsafe_ask()  # fmt: skip
+        answer = questionary.text(
+            message, default=default, validate=check, instruction=instruction, **self._io()
+        ).unsafe_ask()
         if back and is_back(answer):
             raise GoBack
         return answer
 
-    def select(self, message: str, choices: Sequence[tuple[str, Any]], *,
-               default: Any = None, instruction: str | None = None,
-               keys: Sequence[str | None] | None = None, back: bool = False) -> Any:  # fmt: skip
+    def select(
+        self,
+        message: str,
+        choices: Sequence[tuple[str, Any]],
+        *,
+        default: Any = None,
+        instruction: str | None = None,
+        keys: Sequence[str | None] | None = None,
+        back: bool = False,
+    ) -> Any:
         """One choice; with `keys`, each choice's key answers at once, as Enter would."""
         import questionary
 
         entries = list(choices)
-        shortcuts = list(keys) if keys is not None else [None] * len(entries)
+        shortcuts: list[str | None] = list(keys) if keys is not None else [None] * len(entries)
         if back:
             entries.append((BACK_LABEL, _BACK))
             shortcuts.append(BACK_KEY)
         use_keys = any(shortcuts)
         indent = _POINTER + (_SHORTCUT if use_keys else 0)
         width = self._width()
-        options = [questionary.Choice(wrap_label(title, width, indent), value=i,
-                                      shortcut_key=shortcuts[i] or False)
-                   for i, (title, _) in enumerate(entries)]  # fmt: skip
-        start = next((options[i] for i, (_, v) in enumerate(entries)
-                      if default is not None and same_value(v, default)), None)  # fmt: skip
-        question = questionary.select(message, choices=options, default=start,
-                                      instruction=instruction, use_shortcuts=use_keys,
-                                      use_jk_keys=not use_keys, **self._io())  # fmt: skip
+        options = [
+            questionary.Choice(
+                wrap_label(title, width, indent), value=i, shortcut_key=shortcuts[i] or False
+            )
+            for i, (title, _) in enumerate(entries)
+        ]
+        start = next(
+            (
+                options[i]
+                for i, (_, v) in enumerate(entries)
+                if default is not None and same_value(v, default)
+            ),
+            None,
+        )
+        question = questionary.select(
+            message,
+            choices=options,
+            default=start,
+            instruction=instruction,
+            use_shortcuts=use_keys,
+            use_jk_keys=not use_keys,
+            **self._io(),
+        )
         if use_keys:
+
             def answer_at(index: int) -> Callable[[Any, Any], None]:
                 def answer(event: Any, control: Any) -> None:
                     control.pointed_at = index
@@ -208,10 +260,16 @@ class QuestionaryPrompter:
             raise GoBack
         return picked
 
-    def checkbox(self, message: str, choices: Sequence[tuple[str, Any]], *,
-                 validate: Callable[[list[Any]], bool | str] | None = None,
-                 instruction: str | None = None,
-                 checked: Sequence[Any] = (), back: bool = False) -> list[Any]:  # fmt: skip
+    def checkbox(
+        self,
+        message: str,
+        choices: Sequence[tuple[str, Any]],
+        *,
+        validate: Callable[[list[Any]], bool | str] | None = None,
+        instruction: str | None = None,
+        checked: Sequence[Any] = (),
+        back: bool = False,
+    ) -> list[Any]:
         """`checked`: values ticked at the start (an answer being changed keeps its choices).
 
         questionary's 'a' (tick all) and 'i' (invert) are switched off: one stray key must not
@@ -221,15 +279,21 @@ class QuestionaryPrompter:
 
         width = self._width()
         values = [value for _, value in choices]
-        options = [questionary.Choice(wrap_label(title, width, _POINTER + _TICKBOX), value=i,
-                                      checked=any(same_value(value, c) for c in checked))
-                   for i, (title, value) in enumerate(choices)]  # fmt: skip
+        options = [
+            questionary.Choice(
+                wrap_label(title, width, _POINTER + _TICKBOX),
+                value=i,
+                checked=any(same_value(value, c) for c in checked),
+            )
+            for i, (title, value) in enumerate(choices)
+        ]
 
         def check(picked: list[Any]) -> bool | str:  # indices into values
             return True if validate is None else validate([values[i] for i in picked])
 
-        question = questionary.checkbox(message, choices=options, validate=check,
-                                        instruction=instruction, **self._io())  # fmt: skip
+        question = questionary.checkbox(
+            message, choices=options, validate=check, instruction=instruction, **self._io()
+        )
 
         def ignore(_event: Any, _control: Any) -> None:
             return None

@@ -36,8 +36,9 @@ class CaseResult(NamedTuple):
 
     def describe(self) -> list[str]:
         """One line per problem: `rule 'ID': fires case 2: expected to fire; ...`."""
-        return [f"rule '{self.rule}': {self.expectation} case {self.number}: {p}"
-                for p in self.problems]  # fmt: skip
+        return [
+            f"rule '{self.rule}': {self.expectation} case {self.number}: {p}" for p in self.problems
+        ]
 
 
 def cases_of(rule: Rule) -> Iterator[tuple[str, int, Mapping[str, Any]]]:
@@ -91,6 +92,8 @@ def run_case(
 
 def run_all(kb: KnowledgeBase) -> list[CaseResult]:
     """Every example case of every rule, in file order."""
-    return [run_case(kb, rule, expectation, number, case)
-            for rule in kb.rules
-            for expectation, number, case in cases_of(rule)]  # fmt: skip
+    return [
+        run_case(kb, rule, expectation, number, case)
+        for rule in kb.rules
+        for expectation, number, case in cases_of(rule)
+    ]

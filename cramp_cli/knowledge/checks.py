@@ -229,9 +229,11 @@ def _check_contract(data: dict, out: _Collector) -> None:
         )
         if expected is not None and rule["id"] not in expected:
             hint = did_you_mean(rule["id"], expected)
-            out.add(("rules", i, "id"),
-                    f"'{rule['id']}' is not a {rule['kind'].replace('_', ' ')} id of the "
-                    f"contract{hint}")  # fmt: skip
+            out.add(
+                ("rules", i, "id"),
+                f"'{rule['id']}' is not a {rule['kind'].replace('_', ' ')} id of the "
+                f"contract{hint}",
+            )
     for rid in (*contract.CAUSE_IDS, *contract.RED_FLAG_IDS):
         if rid not in rule_ids:
             out.add(("rules",), f"no rule for the contract's id '{rid}'")
@@ -251,16 +253,23 @@ def _check_number_choices(q: dict, i: int, out: _Collector) -> None:
             out.add(where, f"a choice of a {q['type']} question must be a number")
         elif q["type"] == "integer" and not float(value).is_integer():
             out.add(where, "a choice of an integer question must be a whole number")
-        elif (low is not None and (value < low or (q["exclusive_min"] and value == low))) \
-                or (high is not None and value > high):  # fmt: skip
+        elif (low is not None and (value < low or (q["exclusive_min"] and value == low))) or (
+            high is not None and value > high
+        ):
             out.add(where, f"{value} is outside the question's bounds")
 
 
 def _check_questions(data: dict, out: _Collector) -> None:
-    _duplicates(((("questions", i, "id"), q["id"]) for i, q in enumerate(data["questions"])),
-                "question", out)  # fmt: skip
-    _duplicates(((("questions", i, "flag"), q["flag"]) for i, q in enumerate(data["questions"])),
-                "flag", out)  # fmt: skip
+    _duplicates(
+        ((("questions", i, "id"), q["id"]) for i, q in enumerate(data["questions"])),
+        "question",
+        out,
+    )
+    _duplicates(
+        ((("questions", i, "flag"), q["flag"]) for i, q in enumerate(data["questions"])),
+        "flag",
+        out,
+    )
     for i, q in enumerate(data["questions"]):
         has_choices = q["type"] in ("choice", "multi_choice")
         if has_choices and not q["choices"]:
@@ -270,8 +279,14 @@ def _check_questions(data: dict, out: _Collector) -> None:
         elif not has_choices and q["choices"]:
             out.add(("questions", i, "choices"), f"a {q['type']} question takes no choices")
         if has_choices or q["choices"]:
-            _duplicates(((("questions", i, "choices", j), str(c["value"]))
-                         for j, c in enumerate(q["choices"])), "choice", out)  # fmt: skip
+            _duplicates(
+                (
+                    (("questions", i, "choices", j), str(c["value"]))
+                    for j, c in enumerate(q["choices"])
+                ),
+                "choice",
+                out,
+            )
     _check_medicines(data, out)
 
 
@@ -290,8 +305,10 @@ def _check_medicines(data: dict, out: _Collector) -> None:
     def name(path: tuple, text: str, product: str) -> None:
         key = key_of(text)
         if key in names and names[key][1] != product:
-            out.add(path, f"the medicine name '{text}' is given twice: for {names[key][1]} "
-                    f"and for {product}")  # fmt: skip
+            out.add(
+                path,
+                f"the medicine name '{text}' is given twice: for {names[key][1]} and for {product}",
+            )
         elif key in names:
             out.add(path, f"duplicate medicine name '{text}' (for {product})")
         names.setdefault(key, (path, product))
@@ -320,8 +337,10 @@ def _check_medicines(data: dict, out: _Collector) -> None:
     for i, lay in enumerate(data["lay_names"]):
         ways = [k for k in ("generics", "classes", "group") if lay[k]]
         if len(ways) != 1:
-            out.add(("lay_names", i, "name"), f"lay name '{lay['name']}' needs exactly one of "
-                    "generics, classes or group")  # fmt: skip
+            out.add(
+                ("lay_names", i, "name"),
+                f"lay name '{lay['name']}' needs exactly one of generics, classes or group",
+            )
         if bool(lay["group"]) != bool(lay["choices"]):
             out.add(("lay_names", i, "name"), "a lay name's group and choices go together")
         for j, generic in enumerate(lay["generics"]):
@@ -342,8 +361,10 @@ def _check_medicines(data: dict, out: _Collector) -> None:
     for key in ("ignore_words", "makers", "list_words"):
         for j, word in enumerate(matching[key]):
             if key_of(word) in names:
-                out.add(("medicine_matching", key, j), f"'{word}' is a medicine name; a word "
-                        "set aside must not be one")  # fmt: skip
+                out.add(
+                    ("medicine_matching", key, j),
+                    f"'{word}' is a medicine name; a word set aside must not be one",
+                )
     for i, pair in enumerate(data["look_alikes"]):
         products = []
         for j, text in enumerate(pair):
@@ -352,16 +373,18 @@ def _check_medicines(data: dict, out: _Collector) -> None:
             else:
                 products.append(names[key_of(text)][1])
         if len(pair) < 2 or len(set(products)) < len(products):
-            out.add(("look_alikes", i), "a look-alike entry names two or more different "
-                    "medicines")  # fmt: skip
+            out.add(("look_alikes", i), "a look-alike entry names two or more different medicines")
 
 
 def _check_rules(data: dict, out: _Collector) -> None:
     rules = data["rules"]
     _duplicates(((("rules", i, "id"), r["id"]) for i, r in enumerate(rules)), "rule", out)
     for section in ("self_care", "cautions", "see_doctor"):
-        _duplicates(((((section, i, "id")), item["id"]) for i, item in enumerate(data[section])),
-                    section.replace("_", "-"), out)  # fmt: skip
+        _duplicates(
+            ((((section, i, "id")), item["id"]) for i, item in enumerate(data[section])),
+            section.replace("_", "-"),
+            out,
+        )
     known = {s: {item["id"] for item in data[s]} for s in ("self_care", "cautions", "see_doctor")}
     known["tests"] = set(data["tests"])
 
@@ -374,16 +397,22 @@ def _check_rules(data: dict, out: _Collector) -> None:
     for section in ("self_care", "cautions", "see_doctor"):
         ids(("general", section), section, data["general"][section])
     if data["children"]["see_doctor"] not in known["see_doctor"]:
-        out.add(("children", "see_doctor"),
-                f"unknown see-doctor id '{data['children']['see_doctor']}'")  # fmt: skip
+        out.add(
+            ("children", "see_doctor"), f"unknown see-doctor id '{data['children']['see_doctor']}'"
+        )
     for item_id in (contract.SYMPTOM_NEEDS_DOCTOR, contract.WARNING_SIGNS_NOT_CHECKED):
         if item_id not in known["see_doctor"]:
-            out.add(("see_doctor",), f"the safety net needs a see-doctor item '{item_id}' "
-                    "(contract 5.2, 5.3)")  # fmt: skip
+            out.add(
+                ("see_doctor",),
+                f"the safety net needs a see-doctor item '{item_id}' (contract 5.2, 5.3)",
+            )
     for i, item in enumerate(data["see_doctor"]):
         if "{" in item["text"].replace(contract.ANSWERS_PLACEHOLDER, ""):
-            out.add(("see_doctor", i, "text"), "the only placeholder a see-doctor text may hold "
-                    f"is {contract.ANSWERS_PLACEHOLDER}")  # fmt: skip
+            out.add(
+                ("see_doctor", i, "text"),
+                "the only placeholder a see-doctor text may hold "
+                f"is {contract.ANSWERS_PLACEHOLDER}",
+            )
     red_flags = {r["id"] for r in rules if r["kind"] == "red_flag"}
     fallbacks = [r for r in rules if r["fallback"]]
     if len(fallbacks) != 1 or fallbacks[0]["id"] != contract.FALLBACK_CAUSE:
@@ -411,8 +440,10 @@ def _check_rules(data: dict, out: _Collector) -> None:
         for j, flag in enumerate(r["unless_flags"]):
             if flag not in red_flags or flag == r["id"]:
                 hint = did_you_mean(flag, red_flags)
-                out.add(("rules", i, "unless_flags", j),
-                        f"'{flag}' is not another red flag of this file{hint}")  # fmt: skip
+                out.add(
+                    ("rules", i, "unless_flags", j),
+                    f"'{flag}' is not another red flag of this file{hint}",
+                )
         for key in need:
             out.add(("rules", i, "id"), f"a {r['kind'].replace('_', ' ')} needs '{key}'")
         if not r["cases"]["fires"]:
@@ -465,14 +496,20 @@ def _check_regions(data: dict, out: _Collector) -> None:
         summary = region.rewrite(emergency)
         missing = [n for n in region.emergency if n not in summary]
         if missing:
-            out.add(("regions", code, "emergency"), f"region '{code}': the emergency summary, "
-                    f"rewritten, does not name {', '.join(missing)}")  # fmt: skip
+            out.add(
+                ("regions", code, "emergency"),
+                f"region '{code}': the emergency summary, "
+                f"rewritten, does not name {', '.join(missing)}",
+            )
         for word in region.must_not_say:
             pattern = re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])")
             for where, text in texts:
                 if pattern.search(region.rewrite(text)):
-                    out.add(where, f"region '{code}' would still say '{word}' here; add a "
-                            "phrase to its rewrites")  # fmt: skip
+                    out.add(
+                        where,
+                        f"region '{code}' would still say '{word}' here; add a "
+                        "phrase to its rewrites",
+                    )
 
 
 def _check_conditions(doc: dict, data: dict, out: _Collector) -> None:
@@ -492,8 +529,12 @@ def _check_conditions(doc: dict, data: dict, out: _Collector) -> None:
         try:
             parse(node, kb_questions, classes)
         except ConditionProblem as problem:
-            out.add_at(problem.container if problem.container is not None else node,
-                       problem.key, problem.message, rule)  # fmt: skip
+            out.add_at(
+                problem.container if problem.container is not None else node,
+                problem.key,
+                problem.message,
+                rule,
+            )
 
     for i, q in enumerate(data["questions"]):
         for key in ("applies_when", "ask_when"):
@@ -513,8 +554,9 @@ def _check_conditions(doc: dict, data: dict, out: _Collector) -> None:
 def _without_conditions(data: dict) -> dict:
     """A copy whose conditions are dropped, to build the questions before checking conditions."""
     stripped = dict(data)
-    stripped["questions"] = [{**q, "applies_when": None, "ask_when": None}
-                             for q in data["questions"]]  # fmt: skip
+    stripped["questions"] = [
+        {**q, "applies_when": None, "ask_when": None} for q in data["questions"]
+    ]
     for section in ("self_care", "cautions", "see_doctor"):
         stripped[section] = [{**item, "unless": None} for item in data[section]]
     stripped["rules"] = [{**r, "when": None, "triage_when": []} for r in data["rules"]]

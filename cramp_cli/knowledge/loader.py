@@ -171,7 +171,7 @@ def _cache_key(folder: Path, create: bool) -> bytes | None:
 def _hmac(key: bytes, message: bytes) -> str:
     """HMAC-SHA256 (RFC 2104) on the built-in sha256, to keep hashlib and hmac off start-up."""
     try:
-        from _sha256 import sha256  # type: ignore[import-not-found]
+        from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # pragma: no cover - other interpreters
         from hashlib import sha256
     block = key.ljust(64, b"\0")
@@ -202,7 +202,7 @@ def _unseal(key: bytes, sha256: str, entry: bytes) -> bytes | None:
     if not head.startswith(b"cramps-cache "):
         return None
     expected = _hmac(key, sha256.encode() + b"\n" + body)
-    if head[len(b"cramps-cache "):] != expected.encode():  # a local file: timing is no leak
+    if head[len(b"cramps-cache ") :] != expected.encode():  # a local file: timing is no leak
         return None
     return body
 
@@ -259,8 +259,10 @@ def audit_cache(sha256: str) -> str | None:
             removed = "; it has been removed"
         except OSError:
             pass
-    return (f"the cache entry {target} for this file was not written by this cramps (edited, "
-            f"planted, or open to other users) and is never used{removed}")
+    return (
+        f"the cache entry {target} for this file was not written by this cramps (edited, "
+        f"planted, or open to other users) and is never used{removed}"
+    )
 
 
 def _still_safe(kb: KnowledgeBase) -> bool:
@@ -288,8 +290,9 @@ def read_rules_bytes(path: Path, name: str, max_bytes: int = MAX_RULES_BYTES) ->
     except OSError as error:
         raise RulesError([Problem(name, None, None, error.strerror or str(error))]) from None
     if len(raw) > max_bytes:
-        raise RulesError([Problem(name, None, None,
-                                  f"file is larger than the limit of {max_bytes} bytes")])
+        raise RulesError(
+            [Problem(name, None, None, f"file is larger than the limit of {max_bytes} bytes")]
+        )
     return raw
 
 

@@ -104,6 +104,8 @@ def hard_passages(data: Mapping[str, Any], limit: float = GRADE_LIMIT) -> list[s
     for where, text in passages(data):
         score = grade(text)
         if score > limit:
-            found.append(f"{where}: reading grade {score:.1f}, aim for {limit:g} or lower: "
-                         f"{text[:70]}{'...' if len(text) > 70 else ''}")  # fmt: skip
+            found.append(
+                f"{where}: reading grade {score:.1f}, aim for {limit:g} or lower: "
+                f"{text[:70]}{'...' if len(text) > 70 else ''}"
+            )
     return found

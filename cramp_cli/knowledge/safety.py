@@ -44,24 +44,94 @@ class _lazy:  # lower case: it reads like re.compile where the patterns are defi
         if self._compiled is None:
             self._compiled = re.compile(*self._args)
         return getattr(self._compiled, name)
+
+
 Breach = tuple[Where, "str | None", str]
 
 # --------------------------------------------------------------------------- normalising
 
 # Letters of other scripts that look like Latin ones (Unicode confusables, the common part).
-_CONFUSABLES = str.maketrans({
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "һ": "h",
-    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ɩ": "i", "ı": "i", "ȷ": "j", "ʏ": "y", "ʟ": "l",
-    "ɴ": "n", "ɪ": "i", "ꞯ": "q", "ǫ": "q", "п": "n", "г": "r", "ѵ": "v", "ա": "w",
-    "ꮃ": "w", "ꭵ": "v",
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-    "τ": "t", "υ": "u", "χ": "x", "ϲ": "c", "ϳ": "j", "ѡ": "w", "ω": "w", "µ": "u", "μ": "u",
-    "ℓ": "l", "ո": "n", "ս": "u", "զ": "q", "օ": "o", "ց": "g", "ք": "p",
-})  # fmt: skip
+_CONFUSABLES = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ї": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "һ": "h",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ɡ": "g",
+        "ɩ": "i",
+        "ı": "i",
+        "ȷ": "j",
+        "ʏ": "y",
+        "ʟ": "l",
+        "ɴ": "n",
+        "ɪ": "i",
+        "ꞯ": "q",
+        "ǫ": "q",
+        "п": "n",
+        "г": "r",
+        "ѵ": "v",
+        "ա": "w",
+        "ꮃ": "w",
+        "ꭵ": "v",
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "η": "n",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "ϲ": "c",
+        "ϳ": "j",
+        "ѡ": "w",
+        "ω": "w",
+        "µ": "u",
+        "μ": "u",
+        "ℓ": "l",
+        "ո": "n",
+        "ս": "u",
+        "զ": "q",
+        "օ": "o",
+        "ց": "g",
+        "ք": "p",
+    }
+)
 # Digits and signs standing in for letters inside a word ("qu1n1ne", "$afe").
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
-                       "$": "s", "!": "i", "|": "l"})  # fmt: skip
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "|": "l",
+    }
+)
 _WORD = _lazy(r"[^\W_]+")
 _TAG = _lazy(r"</?[a-zA-Z][^<>]{0,200}>|<!--.*?-->", re.DOTALL)  # Markdown would hide them
 _LEET_WORD = _lazy(r"[\w@$!|]+")
@@ -83,8 +153,11 @@ def normalise_text(text: str) -> str:
     while previous != text:  # entities inside entities (&amp;#113;), tags inside words
         previous, text = text, _TAG.sub("", html.unescape(text))
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text)
-                   if not invisible(ch) and not unicodedata.combining(ch))  # fmt: skip
+    text = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", text)
+        if not invisible(ch) and not unicodedata.combining(ch)
+    )
     text = text.casefold().translate(_CONFUSABLES)
     return unicodedata.normalize("NFC", text)
 
@@ -114,10 +187,27 @@ def _words(normal: str) -> list[str]:
 
 QUININE_CLASS = "quinine"
 # Always quinine, whatever a rules file's dictionary says (a file cannot drop them).
-BASE_QUININE_NAMES = ("quinine", "qualaquin", "quinbisul", "myoquin", "quinate", "quinoric",
-                      "quinsul", "legatrin", "chinine", "chinin", "kinin", "kinine",
-                      "tonicwater", "bitterlemon", "quininewater", "cinchona", "jesuitsbark",
-                      "peruvianbark", "quinquina")  # fmt: skip
+BASE_QUININE_NAMES = (
+    "quinine",
+    "qualaquin",
+    "quinbisul",
+    "myoquin",
+    "quinate",
+    "quinoric",
+    "quinsul",
+    "legatrin",
+    "chinine",
+    "chinin",
+    "kinin",
+    "kinine",
+    "tonicwater",
+    "bitterlemon",
+    "quininewater",
+    "cinchona",
+    "jesuitsbark",
+    "peruvianbark",
+    "quinquina",
+)
 
 
 def _compact(name: str) -> str:
@@ -147,11 +237,14 @@ def _near(word: str, name: str) -> bool:
         return False
     if len(word) == len(name):
         diff = [i for i in range(len(word)) if word[i] != name[i]]
-        return len(diff) <= 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and word[diff[0]] == name[diff[1]]
-                                  and word[diff[1]] == name[diff[0]])  # fmt: skip
+        return len(diff) <= 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and word[diff[0]] == name[diff[1]]
+            and word[diff[1]] == name[diff[0]]
+        )
     short, long_ = (word, name) if len(word) < len(name) else (name, word)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def mentions_quinine(text: str, names: Iterable[str]) -> bool:
@@ -168,8 +261,7 @@ def mentions_quinine(text: str, names: Iterable[str]) -> bool:
     for word in words:
         if word in ("tonic", "tonics"):
             return True
-        if len(word) >= 5 and word[0] in initials and \
-                any(_near(word, n) for n in long_names):  # fmt: skip
+        if len(word) >= 5 and word[0] in initials and any(_near(word, n) for n in long_names):
             return True
     return False
 
@@ -180,8 +272,10 @@ def _search(pattern: Any, text: str) -> bool:
     return bool(pattern.search(normal) or pattern.search(" ".join(_words(normal))))
 
 
-QUININE_WARNING = _lazy(r"\brisk|\bwarn|\bdanger|\bserious|\bharm(?!less)|\bsevere"
-                             r"|\bdeath|\bdeaths\b|\bfatal")  # fmt: skip
+QUININE_WARNING = _lazy(
+    r"\brisk|\bwarn|\bdanger|\bserious|\bharm(?!less)|\bsevere"
+    r"|\bdeath|\bdeaths\b|\bfatal"
+)
 # A sentence that calls quinine harmless, safe or worth taking, not negated.
 REASSURING = _lazy(
     r"\bharmless|\bsafe(ly)?\b|\bsafer\b|\brisk[ -]?free|\bno (real )?risks?\b|\bwithout risks?\b"
@@ -202,9 +296,11 @@ DOWNPLAY = _lazy(
 )
 # Telling to take it: an imperative, or "you can/should take".
 _VERB = r"(take|try|use|drink|have|start|buy|sip|keep taking|continue|carry on|stock up on)"
-TAKE = _lazy(rf"^(please |just |simply |do )?{_VERB}\b"
-             rf"|\b(you (should|can|could|may|might|must)|it is (fine|ok|okay|safe|good) to"
-             rf"|feel free to|go ahead and|remember to|make sure to|be sure to) {_VERB}\b")
+TAKE = _lazy(
+    rf"^(please |just |simply |do )?{_VERB}\b"
+    rf"|\b(you (should|can|could|may|might|must)|it is (fine|ok|okay|safe|good) to"
+    rf"|feel free to|go ahead and|remember to|make sure to|be sure to) {_VERB}\b"
+)
 NSAID = _lazy(
     r"\bibuprofen|\bnaproxen|\bnsaids?\b|anti-?\s?inflammator|\bdiclofenac|\baspirin"
     r"|\bcelecoxib|\bmefenamic|\bketoprofen|\bindometacin|\bindomethacin|\bnurofen|\badvil"
@@ -217,8 +313,10 @@ MORE_WATER = _lazy(
     r"|\b(drink|drinking|hydrate|hydrating)\b[^.;:!?]{0,20}\b(plenty|lots|more|extra|a lot|loads"
     r"|as much|constantly|all day)\b",
 )
-STOP = _lazy(r"\b(stop(s|ped|ping)?|quit(s|ting)?|discontinue[sd]?|cease|drop|skip|halt"
-                  r"|come off|give up|cut out)\b")  # fmt: skip
+STOP = _lazy(
+    r"\b(stop(s|ped|ping)?|quit(s|ting)?|discontinue[sd]?|cease|drop|skip|halt"
+    r"|come off|give up|cut out)\b"
+)
 MEDICINE_WORD = _lazy(
     r"\bmedicines?\b|\bmedications?\b|\btablets?\b|\bpills?\b|\bdrugs?\b|\bstatins?\b"
     r"|\bdiuretics?\b|\binhalers?\b|\bquinine\b|\bprescri|\bdoses?\b|\btreatment"
@@ -227,8 +325,10 @@ NEGATION_OR_PRESCRIBER = _lazy(
     r"\bnot\b|\bnever\b|n't\b|\bwithout\b|\bunless\b|\bprescriber|\bdoctor|\bpharmacist"
     r"|\bgp\b|\bmidwife|\bnurse"
 )
-NEGATION = _lazy(r"\bnot\b|\bnever\b|n't\b|\bno\b|\bnor\b|\bwithout\b|\bcannot\b"
-                 r"|\bunless\b|\bavoid|\binstead of\b|\btoo little\b|\btoo small\b")
+NEGATION = _lazy(
+    r"\bnot\b|\bnever\b|n't\b|\bno\b|\bnor\b|\bwithout\b|\bcannot\b"
+    r"|\bunless\b|\bavoid|\binstead of\b|\btoo little\b|\btoo small\b"
+)
 NOT_A_DIAGNOSIS = _lazy(r"\bnot a diagnosis\b")
 # Telling a person not to get help: "Do not call 999", "no need to see a doctor".
 DISSUADE = _lazy(
@@ -245,20 +345,33 @@ SENTENCE = _lazy(r"(?<=[.!?;])\s+")
 
 # Contract sections 2 and 5.2: the level of each red flag no rules file may change.
 RED_FLAG_LEVELS = {
-    "possible_pulmonary_embolism": "emergency", "possible_preeclampsia": "emergency",
-    "possible_rhabdomyolysis": "emergency", "possible_heatstroke": "emergency",
-    "possible_limb_ischaemia": "emergency", "possible_cauda_equina": "emergency",
-    "possible_tetany": "emergency", "possible_electrolyte_emergency": "urgent",
-    "possible_dvt": "urgent", "prolonged_cramp": "urgent", "statin_muscle_symptoms": "urgent",
-    "quinine_bleeding": "urgent", "critical_limb_ischaemia": "urgent",
-    "neuromuscular_signs": "routine", "possible_claudication": "routine",
-    "possible_restless_legs": "routine", "very_frequent_cramps": "routine",
-    "started_after_new_medicine": "routine", "possible_compartment_syndrome": "emergency",
-    "sudden_confusion": "emergency", "severe_headache_or_vision": "urgent",
-    "sudden_swelling": "urgent", "dark_or_little_urine": "urgent",
-    "new_muscle_weakness": "urgent", "unexplained_bleeding": "urgent",
+    "possible_pulmonary_embolism": "emergency",
+    "possible_preeclampsia": "emergency",
+    "possible_rhabdomyolysis": "emergency",
+    "possible_heatstroke": "emergency",
+    "possible_limb_ischaemia": "emergency",
+    "possible_cauda_equina": "emergency",
+    "possible_tetany": "emergency",
+    "possible_electrolyte_emergency": "urgent",
+    "possible_dvt": "urgent",
+    "prolonged_cramp": "urgent",
+    "statin_muscle_symptoms": "urgent",
+    "quinine_bleeding": "urgent",
+    "critical_limb_ischaemia": "urgent",
+    "neuromuscular_signs": "routine",
+    "possible_claudication": "routine",
+    "possible_restless_legs": "routine",
+    "very_frequent_cramps": "routine",
+    "started_after_new_medicine": "routine",
+    "possible_compartment_syndrome": "emergency",
+    "sudden_confusion": "emergency",
+    "severe_headache_or_vision": "urgent",
+    "sudden_swelling": "urgent",
+    "dark_or_little_urine": "urgent",
+    "new_muscle_weakness": "urgent",
+    "unexplained_bleeding": "urgent",
     "quinine_in_pregnancy": "urgent",
-}  # fmt: skip
+}
 # possible_electrolyte_emergency is urgent, and emergency with these signs (contract 2).
 ELECTROLYTE_EMERGENCY_PROBE = {"age": 50, "symptoms": ["fainting"]}
 # One symptom alone fires these at their level (contract 2, 5.2); the engine must agree.
@@ -316,8 +429,9 @@ def dissuades_from_help(text: str) -> bool:
 
 def _allowed_dissuasion(sentence: str) -> bool:
     """The careful sentences the shipped file does say: 'if you cannot reach them ... call'."""
-    return bool(re.search(r"\b(cannot|can't|could not|unable to) (reach|get through|contact)\b",
-                          sentence)) or bool(re.search(r"\bdo not wait\b", sentence))  # fmt: skip
+    return bool(
+        re.search(r"\b(cannot|can't|could not|unable to) (reach|get through|contact)\b", sentence)
+    ) or bool(re.search(r"\bdo not wait\b", sentence))
 
 
 def reassures_about_quinine(text: str, names: Iterable[str]) -> bool:
@@ -340,7 +454,9 @@ def reassures_about_quinine(text: str, names: Iterable[str]) -> bool:
 ANY_REGION_NUMBERS = ("999", "112", "911", "000", "111")
 
 
-def names_numbers(text: str, numbers: tuple[str, ...] = EMERGENCY_NUMBERS, any_of: bool = False) -> bool:
+def names_numbers(
+    text: str, numbers: tuple[str, ...] = EMERGENCY_NUMBERS, any_of: bool = False
+) -> bool:
     """The numbers written plainly (ASCII digits, standing alone), as a phone needs them: all
     of them (999, 112 and 911 by default), or with `any_of` at least one."""
     found = [re.search(rf"(?<![\w]){n}(?![\w])", text) is not None for n in numbers]
@@ -353,8 +469,11 @@ def tells_to_call(
     """A sentence that says to call, with the numbers, and does not say not to."""
     for raw in SENTENCE.split(text):
         sentence = normalise_text(raw)
-        if (CALL.search(sentence) and names_numbers(raw, numbers, any_of)
-                and not dissuades_from_help(raw)):  # fmt: skip
+        if (
+            CALL.search(sentence)
+            and names_numbers(raw, numbers, any_of)
+            and not dissuades_from_help(raw)
+        ):
             return True
     return False
 
@@ -436,8 +555,9 @@ def quick_check(kb: KnowledgeBase) -> bool:
             return False
         if set(rule.unless_flags) - ALLOWED_UNLESS.get(rule.id, set()):
             return False
-        if wanted is not None and any(LEVEL_ORDER.index(tw.level) > LEVEL_ORDER.index(wanted)
-                                      for tw in rule.triage_when):  # fmt: skip
+        if wanted is not None and any(
+            LEVEL_ORDER.index(tw.level) > LEVEL_ORDER.index(wanted) for tw in rule.triage_when
+        ):
             return False
         levels = {rule.triage, *(tw.level for tw in rule.triage_when)}
         if "emergency" in levels and not names_numbers(rule.advice or ""):
@@ -445,12 +565,17 @@ def quick_check(kb: KnowledgeBase) -> bool:
     if len({r.id for r in kb.rules if r.id in RED_FLAG_LEVELS}) != len(RED_FLAG_LEVELS):
         return False
     emergency = kb.triage_summaries.get("emergency", "")
-    if not (names_numbers(kb.emergency_numbers) and names_numbers(emergency)
-            and CALL.search(emergency.lower())):  # fmt: skip
+    if not (
+        names_numbers(kb.emergency_numbers)
+        and names_numbers(emergency)
+        and CALL.search(emergency.lower())
+    ):
         return False
     plain = re.compile(r"quin|tonic|qualaquin", re.IGNORECASE)
-    return not any(plain.search(f"{t.title} {t.text}") or not t.title.isprintable()
-                   or not t.text.isprintable() for t in kb.self_care.values())  # fmt: skip
+    return not any(
+        plain.search(f"{t.title} {t.text}") or not t.title.isprintable() or not t.text.isprintable()
+        for t in kb.self_care.values()
+    )
 
 
 def check_structure(kb: KnowledgeBase) -> list[Breach]:
@@ -462,15 +587,31 @@ def check_structure(kb: KnowledgeBase) -> list[Breach]:
         for where, text in _tip_texts(kb, i, tip):
             if mentions_quinine(text, names):
                 what = "cites a source on" if where[2] == "references" else "mentions"
-                problems.append((where, None, f"self-care '{tip.id}' {what} quinine or tonic "
-                                 "water; quinine is never self-care"))  # fmt: skip
+                problems.append(
+                    (
+                        where,
+                        None,
+                        f"self-care '{tip.id}' {what} quinine or tonic "
+                        "water; quinine is never self-care",
+                    )
+                )
     if not names_numbers(kb.emergency_numbers):
-        problems.append((("emergency_numbers",), None,
-                         "emergency_numbers must name 999, 112 and 911 in plain digits"))
+        problems.append(
+            (
+                ("emergency_numbers",),
+                None,
+                "emergency_numbers must name 999, 112 and 911 in plain digits",
+            )
+        )
     emergency = kb.triage_summaries.get("emergency", "")
     if not tells_to_call(emergency):
-        problems.append((("triage_levels", "emergency", "summary"), None,
-                         "the emergency summary must tell the person to call 999, 112 and 911"))
+        problems.append(
+            (
+                ("triage_levels", "emergency", "summary"),
+                None,
+                "the emergency summary must tell the person to call 999, 112 and 911",
+            )
+        )
     if not NOT_A_DIAGNOSIS.search(normalise_text(kb.disclaimer)):
         problems.append((("disclaimer",), None, "the disclaimer must say it is not a diagnosis"))
     for i, rule in enumerate(kb.rules):
@@ -481,23 +622,45 @@ def check_structure(kb: KnowledgeBase) -> list[Breach]:
             continue
         extra = set(rule.unless_flags) - ALLOWED_UNLESS.get(rule.id, set())
         if extra:
-            problems.append((("rules", i, "unless_flags"), rule.id,
-                             f"the contract lets this red flag stand down only for "
-                             f"{sorted(ALLOWED_UNLESS.get(rule.id, ())) or 'none'}, not "
-                             f"{sorted(extra)}"))  # fmt: skip
-        lower = [tw.level for tw in rule.triage_when if wanted is not None
-                 and LEVEL_ORDER.index(tw.level) > LEVEL_ORDER.index(wanted)]  # fmt: skip
+            problems.append(
+                (
+                    ("rules", i, "unless_flags"),
+                    rule.id,
+                    f"the contract lets this red flag stand down only for "
+                    f"{sorted(ALLOWED_UNLESS.get(rule.id, ())) or 'none'}, not "
+                    f"{sorted(extra)}",
+                )
+            )
+        lower = [
+            tw.level
+            for tw in rule.triage_when
+            if wanted is not None and LEVEL_ORDER.index(tw.level) > LEVEL_ORDER.index(wanted)
+        ]
         if lower:
-            problems.append((("rules", i, "triage_when"), rule.id,
-                             f"may not lower this red flag below '{wanted}' (contract)"))
+            problems.append(
+                (
+                    ("rules", i, "triage_when"),
+                    rule.id,
+                    f"may not lower this red flag below '{wanted}' (contract)",
+                )
+            )
         if wanted is not None and rule.triage != wanted:
-            problems.append((("rules", i, "triage"), rule.id,
-                             f"the contract sets this red flag at '{wanted}', not "
-                             f"'{rule.triage}'"))  # fmt: skip
+            problems.append(
+                (
+                    ("rules", i, "triage"),
+                    rule.id,
+                    f"the contract sets this red flag at '{wanted}', not '{rule.triage}'",
+                )
+            )
         levels = {rule.triage, *(tw.level for tw in rule.triage_when)}
         if "emergency" in levels and not tells_to_call(rule.advice or ""):
-            problems.append((("rules", i, "advice"), rule.id,
-                             "emergency advice must tell the person to call 999, 112 and 911"))
+            problems.append(
+                (
+                    ("rules", i, "advice"),
+                    rule.id,
+                    "emergency advice must tell the person to call 999, 112 and 911",
+                )
+            )
     problems += _probe_red_flags(kb)
     return problems
 
@@ -509,8 +672,10 @@ def _probe_red_flags(kb: KnowledgeBase) -> list[Breach]:
     from ..errors import AnswersError
 
     problems: list[Breach] = []
-    probes = [(rid, {"age": 50, "symptoms": [sign]}, RED_FLAG_LEVELS[rid])
-              for rid, sign in SIGN_PROBES.items()]  # fmt: skip
+    probes = [
+        (rid, {"age": 50, "symptoms": [sign]}, RED_FLAG_LEVELS[rid])
+        for rid, sign in SIGN_PROBES.items()
+    ]
     probes.append(("possible_electrolyte_emergency", ELECTROLYTE_EMERGENCY_PROBE, "emergency"))
     for rid, probe, level in probes:
         try:
@@ -520,12 +685,21 @@ def _probe_red_flags(kb: KnowledgeBase) -> list[Breach]:
             continue
         flags = {f.get("id"): f.get("triage") for f in doc.get("red_flags", [])}
         got = doc.get("triage", {}).get("level")
-        if flags.get(rid) != level or got not in LEVEL_ORDER or \
-                LEVEL_ORDER.index(got) > LEVEL_ORDER.index(level):  # fmt: skip
+        if (
+            flags.get(rid) != level
+            or got not in LEVEL_ORDER
+            or LEVEL_ORDER.index(got) > LEVEL_ORDER.index(level)
+        ):
             index = next((i for i, r in enumerate(kb.rules) if r.id == rid), None)
             where: Where = ("rules", index, "when") if index is not None else ("rules",)
-            problems.append((where, rid, f"{probe['symptoms']} must raise '{rid}' at "
-                             f"'{level}' (contract); it gives '{flags.get(rid) or got}'"))
+            problems.append(
+                (
+                    where,
+                    rid,
+                    f"{probe['symptoms']} must raise '{rid}' at "
+                    f"'{level}' (contract); it gives '{flags.get(rid) or got}'",
+                )
+            )
     return problems
 
 
@@ -538,29 +712,48 @@ def check_knowledge(kb: KnowledgeBase) -> list[Breach]:
     for i, tip in enumerate(kb.self_care.values()):
         text = f"{tip.title}. {tip.text}"
         if tip.safe_with_red_flags and _search(WORKS_THE_LEG, text):
-            problems.append((("self_care", i, "safe_with_red_flags"), None,
-                             f"self-care '{tip.id}' massages, stretches or heats a leg, so it is "
-                             "not safe beside a red flag (a clot)"))  # fmt: skip
+            problems.append(
+                (
+                    ("self_care", i, "safe_with_red_flags"),
+                    None,
+                    f"self-care '{tip.id}' massages, stretches or heats a leg, so it is "
+                    "not safe beside a red flag (a clot)",
+                )
+            )
         field = "title" if _search(MORE_WATER, tip.title) else "text"
         if _search(MORE_WATER, text):
-            problems.append((("self_care", i, field), None, f"self-care '{tip.id}' speaks "
-                             "of drinking plenty, lots, more or extra water; put warnings in "
-                             "cautions"))  # fmt: skip
+            problems.append(
+                (
+                    ("self_care", i, field),
+                    None,
+                    f"self-care '{tip.id}' speaks "
+                    "of drinking plenty, lots, more or extra water; put warnings in "
+                    "cautions",
+                )
+            )
         probes = []
         if _search(NSAID, text):
             probes.append(("pregnancy", PREGNANCY_PROBE))
         if _search(MAGNESIUM, text):
             probes += [("kidney disease or dialysis", p) for p in KIDNEY_PROBES]
         for situation, probe in probes:
-            withheld = tip.unless_check is not None and \
-                tip.unless_check(normalise(probe, kb))[0] is True  # fmt: skip
+            withheld = (
+                tip.unless_check is not None and tip.unless_check(normalise(probe, kb))[0] is True
+            )
             if not withheld:
-                problems.append((("self_care", i), None, f"self-care '{tip.id}' would be given "
-                                 f"in {situation}; add an 'unless' that withholds it"))
+                problems.append(
+                    (
+                        ("self_care", i),
+                        None,
+                        f"self-care '{tip.id}' would be given "
+                        f"in {situation}; add an 'unless' that withholds it",
+                    )
+                )
     for where, rule_id, text in _texts(kb):
         if _has_invisible(text):
-            problems.append((where, rule_id, "holds invisible, bidi or control characters; "
-                             "write plain text"))  # fmt: skip
+            problems.append(
+                (where, rule_id, "holds invisible, bidi or control characters; write plain text")
+            )
         if where[0] == "references":
             if dissuades_from_help(text):
                 problems.append((where, rule_id, "tells a person not to get help"))
@@ -568,21 +761,35 @@ def check_knowledge(kb: KnowledgeBase) -> list[Breach]:
         if where[0] != "self_care" and mentions_quinine(text, names):
             whole = _whole_item(kb, where) or text
             if not QUININE_WARNING.search(normalise_text(whole)):
-                problems.append((where, rule_id, "quinine is mentioned without its risks or the "
-                                 "regulators' warnings"))  # fmt: skip
+                problems.append(
+                    (
+                        where,
+                        rule_id,
+                        "quinine is mentioned without its risks or the regulators' warnings",
+                    )
+                )
             if reassures_about_quinine(text, names):
-                problems.append((where, rule_id, "calls quinine safe or tells a person to take "
-                                 "it; quinine is a prescription medicine with serious risks"))
+                problems.append(
+                    (
+                        where,
+                        rule_id,
+                        "calls quinine safe or tells a person to take "
+                        "it; quinine is a prescription medicine with serious risks",
+                    )
+                )
         if tells_to_stop_a_medicine(text):
-            problems.append((where, rule_id, "tells a person to stop a medicine; advise "
-                             "talking to the prescriber instead"))  # fmt: skip
+            problems.append(
+                (
+                    where,
+                    rule_id,
+                    "tells a person to stop a medicine; advise talking to the prescriber instead",
+                )
+            )
         if dissuades_from_help(text):
-            problems.append((where, rule_id, "tells a person not to call for help or see a "
-                             "doctor"))  # fmt: skip
+            problems.append((where, rule_id, "tells a person not to call for help or see a doctor"))
     for i, rule in enumerate(kb.rules):
         if rule.drug_classes:
-            texts = [normalise_text(kb.cautions[c].text) for c in rule.cautions
-                     if c in kb.cautions]  # fmt: skip
+            texts = [normalise_text(kb.cautions[c].text) for c in rule.cautions if c in kb.cautions]
             if not any(STOP.search(t) and NEGATION_OR_PRESCRIBER.search(t) for t in texts):
                 message = "a rule about medicines needs a caution not to stop one unasked"
                 problems.append((("rules", i, "cautions"), rule.id, message))
@@ -637,6 +844,7 @@ def check_assessment(doc: Mapping[str, Any], kb: KnowledgeBase | None = None) ->
         ):
             found.append(f"red flag '{flag.get('id')}' is an emergency but does not say to call")
         if wanted is not None and flag.get("triage") not in (wanted, "emergency"):
-            found.append(f"red flag '{flag.get('id')}' is at '{flag.get('triage')}', not "
-                         f"'{wanted}'")  # fmt: skip
+            found.append(
+                f"red flag '{flag.get('id')}' is at '{flag.get('triage')}', not '{wanted}'"
+            )
     return found

@@ -96,8 +96,9 @@ class StrictLoader(_BaseLoader):
             if fold is not None and isinstance(key, str):
                 twin = folded.setdefault(fold(key), key)
                 if twin != key:
-                    raise YamlProblem(f"duplicate key '{key}' (the same as '{twin}')",
-                                      *_mark(key_node))  # fmt: skip
+                    raise YamlProblem(
+                        f"duplicate key '{key}' (the same as '{twin}')", *_mark(key_node)
+                    )
             result[key] = self.construct_object(value_node, deep=True)
             result.key_marks[key] = _mark(key_node)
 
@@ -115,7 +116,8 @@ StrictLoader.add_constructor("tag:yaml.org,2002:seq", StrictLoader.construct_mar
 StrictLoader.add_constructor("tag:yaml.org,2002:bool", StrictLoader.construct_strict_bool)
 # Dates and timestamps stay strings: a date object would not survive JSON.
 StrictLoader.add_constructor(  # the stubs type construct_yaml_str for SafeConstructor only
-    "tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_str  # type: ignore[type-var]
+    "tag:yaml.org,2002:timestamp",
+    StrictLoader.construct_yaml_str,  # type: ignore[type-var]
 )
 
 
@@ -136,16 +138,20 @@ class AnswersLoader(StrictLoader):
 
 
 _INT_12 = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
-_FLOAT_12 = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+_FLOAT_12 = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
 AnswersLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    ]
     for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
 }
 AnswersLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT_12, list("-+0123456789"))
-AnswersLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12,
-                                    list("-+0123456789."))  # fmt: skip
+AnswersLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12, list("-+0123456789."))
 
 
 def _construct_int_12(loader: AnswersLoader, node: yaml.ScalarNode) -> int:
@@ -180,14 +186,16 @@ def _check_depth(text: str | bytes, limit: int) -> None:
             depth += 1
             if depth > limit:
                 mark = event.start_mark
-                raise YamlProblem(f"nested more than {limit} levels deep", mark.line + 1,
-                                  mark.column + 1)  # fmt: skip
+                line = mark.line + 1 if mark is not None else None
+                column = mark.column + 1 if mark is not None else None
+                raise YamlProblem(f"nested more than {limit} levels deep", line, column)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
 
-def load_strict(text: str | bytes, *, answers: bool = False,
-                fold_keys: Callable[[Any], Any] | None = None) -> Any:
+def load_strict(
+    text: str | bytes, *, answers: bool = False, fold_keys: Callable[[Any], Any] | None = None
+) -> Any:
     """Parse one YAML document strictly; raise YamlProblem with a 1-based position.
 
     `answers` uses the YAML 1.2 number rules and treats keys equal under `fold_keys` as

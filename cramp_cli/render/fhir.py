@@ -172,7 +172,7 @@ def _answer_values(question: Question | None, value: Any) -> list[dict[str, Any]
     if question is None:
         return [{"valueString": str(v)} for v in values]
     key = _answer_key(question)
-    answers = []
+    answers: list[dict[str, Any]] = []
     for v in values:
         if key == "valueCoding":
             label = "None of these" if v == NONE_CODE else question.label_of(v)

@@ -28,20 +28,42 @@ _TREE: dict[str, Any] = {
     "knowledge_base": {"version": None, "sha256": None},
     "region": None,
     "answers": dict.fromkeys(QUESTION_IDS),
-    "medications": {"input": None, "generics": None, "classes": None, "match": None,
-                    "components": dict.fromkeys(("text", "name", "match", "generics", "classes")),
-                    "unrecognised": None,
-                    "ambiguous": dict.fromkeys(("text", "group", "choices"))},
+    "medications": {
+        "input": None,
+        "generics": None,
+        "classes": None,
+        "match": None,
+        "components": dict.fromkeys(("text", "name", "match", "generics", "classes")),
+        "unrecognised": None,
+        "ambiguous": dict.fromkeys(("text", "group", "choices")),
+    },
     "triage": dict.fromkeys(("level", "summary", "because")),
-    "red_flags": {"id": None, "title": None, "advice": None, "triage": None,
-                  "because": dict.fromkeys(_BECAUSE), "references": None},
-    "causes": {"id": None, "title": None, "likelihood": None, "score": None,
-               "explanation": None, "because": dict.fromkeys(_BECAUSE),
-               "drugs": dict.fromkeys(("input", "generic", "class")), "references": None},
+    "red_flags": {
+        "id": None,
+        "title": None,
+        "advice": None,
+        "triage": None,
+        "because": dict.fromkeys(_BECAUSE),
+        "references": None,
+    },
+    "causes": {
+        "id": None,
+        "title": None,
+        "likelihood": None,
+        "score": None,
+        "explanation": None,
+        "because": dict.fromkeys(_BECAUSE),
+        "drugs": dict.fromkeys(("input", "generic", "class")),
+        "references": None,
+    },
     "self_care": dict.fromkeys(("id", "title", "text", "evidence", "references")),
     "cautions": dict.fromkeys(("id", "title", "text", "references")),
-    "see_doctor": {"id": None, "text": None, "references": None,
-                   "because": dict.fromkeys(_BECAUSE)},
+    "see_doctor": {
+        "id": None,
+        "text": None,
+        "references": None,
+        "because": dict.fromkeys(_BECAUSE),
+    },
     "tests_to_discuss": None,
     "unanswered": None,
     "disclaimer": None,
@@ -116,14 +138,16 @@ def parse_fields(text: str | Iterable[str], option: str = "--fields") -> Fields:
     items = text.split(",") if isinstance(text, str) else list(text)
     paths = [item.strip() for item in items if isinstance(item, str) and item.strip()]
     if not paths:
-        raise UsageError(f"{option}: give a comma list of fields; valid fields: "
-                         f"{', '.join(FIELD_PATHS)}")  # fmt: skip
+        raise UsageError(
+            f"{option}: give a comma list of fields; valid fields: {', '.join(FIELD_PATHS)}"
+        )
     for path in paths:
         if path not in _VALID:
             import difflib
 
             close = difflib.get_close_matches(path, FIELD_PATHS, n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise UsageError(f"{option}: unknown field '{path}'{hint}; valid fields: "
-                             f"{', '.join(FIELD_PATHS)}")  # fmt: skip
+            raise UsageError(
+                f"{option}: unknown field '{path}'{hint}; valid fields: {', '.join(FIELD_PATHS)}"
+            )
     return Fields(dict.fromkeys(paths))

@@ -58,15 +58,22 @@ def _details(doc: Mapping[str, Any], words: Words) -> list[str]:
 
     out = ["## The details", ""]
     for flag in doc["red_flags"]:
-        out += [f"### {escape(LEVEL_NAMES[flag['triage']])}: {escape(flag['title'])}", "",
-                escape(flag["advice"]), ""]  # fmt: skip
+        out += [
+            f"### {escape(LEVEL_NAMES[flag['triage']])}: {escape(flag['title'])}",
+            "",
+            escape(flag["advice"]),
+            "",
+        ]
         if flag["because"]:
             out.append(f"- Because: {escape(words.because(flag['because']))}")
         out += sources(flag.get("references", []), "") + [""]
     out += ["### What may be causing your cramps", ""]
     for n, cause in enumerate(doc["causes"], 1):
-        out += [f"{n}. **{escape(cause['title'])}** ({escape(cause['likelihood'])}, "
-                f"score {cause['score']})", f"   {escape(cause['explanation'])}"]  # fmt: skip
+        out += [
+            f"{n}. **{escape(cause['title'])}** ({escape(cause['likelihood'])}, "
+            f"score {cause['score']})",
+            f"   {escape(cause['explanation'])}",
+        ]
         reason = words.because(cause["because"], cause.get("drugs", []))
         if reason:
             out.append(f"   - Because: {escape(reason)}")
@@ -84,8 +91,9 @@ def _details(doc: Mapping[str, Any], words: Words) -> list[str]:
         for item in items:
             if "evidence" in item:
                 evidence = escape(plain(item["evidence"]))
-                out.append(f"- **{escape(item['title'])}** (evidence: {evidence}). "
-                           f"{escape(item['text'])}")  # fmt: skip
+                out.append(
+                    f"- **{escape(item['title'])}** (evidence: {evidence}). {escape(item['text'])}"
+                )
             elif "title" in item:
                 out.append(f"- **{escape(item['title'].rstrip('.'))}.** {escape(item['text'])}")
             else:
@@ -99,8 +107,7 @@ def _details(doc: Mapping[str, Any], words: Words) -> list[str]:
         out += ["### Your medicines as recognised", ""]
         out += [f"- {escape(medicine(m))}" for m in doc["medications"]] + [""]
     if doc["unanswered"]:
-        out += ["### Not answered", "",
-                escape(", ".join(plain(q) for q in doc["unanswered"])), ""]  # fmt: skip
+        out += ["### Not answered", "", escape(", ".join(plain(q) for q in doc["unanswered"])), ""]
     return out
 
 
@@ -108,6 +115,5 @@ def render(doc: Mapping[str, Any], words: Words, short: Short) -> str:
     out: list[str] = ["# Leg cramp assessment", ""]
     out += _short(short)
     out += _details(doc, words)
-    out += ["---", "", f"*{escape(doc['disclaimer'])}*", "",
-            f"**{escape(short.closing)}.**", ""]  # fmt: skip
+    out += ["---", "", f"*{escape(doc['disclaimer'])}*", "", f"**{escape(short.closing)}.**", ""]
     return "\n".join(out)

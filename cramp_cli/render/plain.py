@@ -24,8 +24,14 @@ class _Lines:
     def say(self, text: str, indent: int = 0) -> None:
         pad = " " * indent
         # words are never broken: an address read aloud must stay whole
-        self.out += textwrap.wrap(text, self.width, initial_indent=pad, subsequent_indent=pad,
-                                  break_on_hyphens=False, break_long_words=False) or [""]
+        self.out += textwrap.wrap(
+            text,
+            self.width,
+            initial_indent=pad,
+            subsequent_indent=pad,
+            break_on_hyphens=False,
+            break_long_words=False,
+        ) or [""]
 
     def blank(self) -> None:
         if self.out and self.out[-1] != "":
@@ -45,6 +51,7 @@ def _short_text(short: Short, width: int) -> str:
     lines = _Lines(width)
     lines.say(f"{short.headline}.")
     lines.say(short.summary)
+
     def gap() -> None:
         if not short.compact:
             lines.blank()
@@ -106,9 +113,11 @@ def render_full(doc: Mapping[str, Any], words: Words, width: int = 80) -> str:
         if reason:
             lines.say(f"Because: {reason}.", 4)
         sources(cause.get("references", []))
-    for title, entries in (("What you can do: self-care the evidence supports", doc["self_care"]),
-                           ("Take care", doc["cautions"]),
-                           ("When to see a doctor", doc["see_doctor"])):  # fmt: skip
+    for title, entries in (
+        ("What you can do: self-care the evidence supports", doc["self_care"]),
+        ("Take care", doc["cautions"]),
+        ("When to see a doctor", doc["see_doctor"]),
+    ):
         if not entries:
             continue
         lines.blank()
@@ -123,8 +132,11 @@ def render_full(doc: Mapping[str, Any], words: Words, width: int = 80) -> str:
             sources(item.get("references", []))
     if doc["tests_to_discuss"]:
         lines.blank()
-        lines.say("Tests to ask a doctor about: "
-                  + ", ".join(words.test(t) for t in doc["tests_to_discuss"]) + ".")  # fmt: skip
+        lines.say(
+            "Tests to ask a doctor about: "
+            + ", ".join(words.test(t) for t in doc["tests_to_discuss"])
+            + "."
+        )
     if doc["medications"]:
         lines.blank()
         lines.say("Your medicines as recognised:")

@@ -29,8 +29,10 @@ from .words import Words, first_sentence, heading, sentences, visible
 LIMITS = {"urgent": (2, 2, 2, 1), "routine": (3, 3, 3, 2), "self_care": (3, 3, 3, 2)}
 # The most lines a short result may take at 80 columns; `fit` trims to it.
 ALSO = "Also tell the doctor about"
-NEXT = ("Next: add --save to keep this in your diary, run cramps report to take to your "
-        "appointment, or add --full for all the advice and its sources.")
+NEXT = (
+    "Next: add --save to keep this in your diary, run cramps report to take to your "
+    "appointment, or add --full for all the advice and its sources."
+)
 NEXT_SHORT = "Next: add --full for all the advice and its sources."
 BUDGET = {"emergency": 25, "urgent": 35, "routine": 45, "self_care": 45}
 
@@ -102,13 +104,20 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
     for flag in doc["red_flags"]:
         if level == "emergency" and flag["triage"] != "emergency":
             continue  # nothing but the emergency itself at an emergency
-        short.flags.append(Flag(
-            level=flag["triage"], heading=heading(flag["triage"]), title=flag["title"],
-            # a sentence the verdict above already says is not said twice
-            instructions=[s for s in instructions(flag["advice"], numbers, flag["triage"])
-                          if s not in triage["summary"]],
-            because=words.because(flag["because"]),
-        ))  # fmt: skip
+        short.flags.append(
+            Flag(
+                level=flag["triage"],
+                heading=heading(flag["triage"]),
+                title=flag["title"],
+                # a sentence the verdict above already says is not said twice
+                instructions=[
+                    s
+                    for s in instructions(flag["advice"], numbers, flag["triage"])
+                    if s not in triage["summary"]
+                ],
+                because=words.because(flag["because"]),
+            )
+        )
     others = [f for f in doc["red_flags"] if level == "emergency" and f["triage"] != "emergency"]
     if level == "emergency":
         if others:
@@ -139,8 +148,9 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
     doctor = [item.get("title") or first_sentence(item["text"]) for item in doc["see_doctor"]]
     items, more = _cut(doctor, max_doctor)
     if doc["tests_to_discuss"]:
-        items.append("Tests to ask about: "
-                     + ", ".join(words.test(t) for t in doc["tests_to_discuss"]))  # fmt: skip
+        items.append(
+            "Tests to ask about: " + ", ".join(words.test(t) for t in doc["tests_to_discuss"])
+        )
     if items:
         short.sections.append(Section("When to see a doctor", items, more, 4))
 
@@ -168,8 +178,15 @@ def fit(short: Short, count: Callable[[Short], int]) -> Short:
     signs to get help for and the closing verdict always stay.
     """
     budget = BUDGET[short.level]
-    steps = [_shorten_section, _collapse_lower_flag, _short_next_step, _trim_later_flag,
-             _compact, _drop_section, _drop_because]
+    steps = [
+        _shorten_section,
+        _collapse_lower_flag,
+        _short_next_step,
+        _trim_later_flag,
+        _compact,
+        _drop_section,
+        _drop_because,
+    ]
     for step in steps:
         while count(short) > budget and step(short):
             pass
@@ -177,8 +194,9 @@ def fit(short: Short, count: Callable[[Short], int]) -> Short:
 
 
 def _shorten_section(short: Short) -> bool:
-    trimmable = sorted((s for s in short.sections if s.trim and len(s.items) > 1),
-                       key=lambda s: s.trim)  # fmt: skip
+    trimmable = sorted(
+        (s for s in short.sections if s.trim and len(s.items) > 1), key=lambda s: s.trim
+    )
     if not trimmable:
         return False
     trimmable[0].items.pop()

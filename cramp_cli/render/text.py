@@ -16,8 +16,12 @@ from typing import Any
 from .summary import Short, fit
 from .words import LEVEL_NAMES, Words, medicine, plain
 
-_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "routine": "bold yellow",
-          "self_care": "bold green"}  # fmt: skip
+_STYLE = {
+    "emergency": "bold white on red",
+    "urgent": "bold red",
+    "routine": "bold yellow",
+    "self_care": "bold green",
+}
 _BORDER = {"emergency": "red", "urgent": "red", "routine": "yellow", "self_care": "green"}
 
 
@@ -43,8 +47,12 @@ def render_short(console: Any, short: Short) -> None:
     from rich.text import Text
 
     width = console.width
-    fit(short, lambda candidate: sum(len(b[1]) + (2 if b[0] == "box" else 0)
-                                     for b in _layout(candidate, width)))  # fmt: skip
+    fit(
+        short,
+        lambda candidate: sum(
+            len(b[1]) + (2 if b[0] == "box" else 0) for b in _layout(candidate, width)
+        ),
+    )
     for kind, lines, style, bold in _layout(short, width):
         if kind == "box":
             body = Text("\n".join(lines))
@@ -67,8 +75,13 @@ def _layout(short: Short, width: int) -> list[Block]:
 
     def wrap(text: str, indent: int = 0, first: str = "") -> list[str]:
         pad = " " * indent
-        return textwrap.wrap(text, max(10, width), initial_indent=first or pad,
-                             subsequent_indent=pad, break_on_hyphens=False) or [""]  # fmt: skip
+        return textwrap.wrap(
+            text,
+            max(10, width),
+            initial_indent=first or pad,
+            subsequent_indent=pad,
+            break_on_hyphens=False,
+        ) or [""]
 
     def line(text: str, style: str = "", bold: int = 0) -> Block:
         return ("line", wrap(text), style, bold)
@@ -93,14 +106,15 @@ def _layout(short: Short, width: int) -> list[Block]:
             continue
         blocks += [*gap, line(head, "bold"), *(item(i) for i in section.items)]
     if short.help_signs:
-        blocks += [*gap, line(f"{short.help_now} " + "; ".join(short.help_signs), "",
-                              len(short.help_now))]  # fmt: skip
+        blocks += [
+            *gap,
+            line(f"{short.help_now} " + "; ".join(short.help_signs), "", len(short.help_now)),
+        ]
     if short.next_step:  # the next step and the disclaimer close the page together
         blocks += [*gap, line(short.next_step)]
     else:
         blocks += gap
-    return [*blocks, line(short.disclaimer, "italic"),
-            line(short.closing, _STYLE[short.level])]
+    return [*blocks, line(short.disclaimer, "italic"), line(short.closing, _STYLE[short.level])]
 
 
 class _Sources:
@@ -142,15 +156,18 @@ def render_full(console: Any, doc: Mapping[str, Any], words: Words) -> None:
             body.append(f"\nBecause: {words.because(flag['because'])}", style="italic")
         if flag.get("references"):
             body.append(f"\nSources: {sources.marks(flag['references'])}", style="dim")
-        title = Text(f"{LEVEL_NAMES[flag['triage']]}: {flag['title']}",
-                     style=_STYLE[flag["triage"]])  # fmt: skip
-        console.print(Panel(body, title=title, title_align="left",
-                            border_style=_BORDER[flag["triage"]]))  # fmt: skip
+        title = Text(
+            f"{LEVEL_NAMES[flag['triage']]}: {flag['title']}", style=_STYLE[flag["triage"]]
+        )
+        console.print(
+            Panel(body, title=title, title_align="left", border_style=_BORDER[flag["triage"]])
+        )
 
     section("What may be causing your cramps")
     for n, cause in enumerate(doc["causes"], 1):
-        console.print(Text(f"{n}. ") + Text(cause["title"], style="bold") +
-                      Text(f" ({cause['likelihood']})"))  # fmt: skip
+        console.print(
+            Text(f"{n}. ") + Text(cause["title"], style="bold") + Text(f" ({cause['likelihood']})")
+        )
         body = Text(cause["explanation"])
         reason = words.because(cause["because"], cause.get("drugs", []))
         if reason:

@@ -17,8 +17,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..engine.model import KnowledgeBase
 
-LEVEL_NAMES = {"emergency": "EMERGENCY", "urgent": "URGENT", "routine": "ROUTINE",
-               "self_care": "SELF-CARE"}  # fmt: skip
+LEVEL_NAMES = {
+    "emergency": "EMERGENCY",
+    "urgent": "URGENT",
+    "routine": "ROUTINE",
+    "self_care": "SELF-CARE",
+}
 LEVEL_ACTIONS = {
     "emergency": "get help now",
     "urgent": "see a doctor today",
@@ -122,10 +126,11 @@ class Words:
         prompt = self.prompts.get(question)
         if prompt is None:
             return f"{plain(question)}: {plain(value)}"
-        return f"You answered {plain(value)} to \"{prompt}\""
+        return f'You answered {plain(value)} to "{prompt}"'
 
-    def because(self, items: Sequence[Mapping[str, Any]],
-                drugs: Sequence[Mapping[str, Any]] = ()) -> str:
+    def because(
+        self, items: Sequence[Mapping[str, Any]], drugs: Sequence[Mapping[str, Any]] = ()
+    ) -> str:
         """'You take atorvastatin (a statin ...); You said: Diabetes' from a `because` list."""
         named = {d["input"]: d for d in drugs}
         parts = []
@@ -150,8 +155,9 @@ def _symptom_tests(condition: Any, question: str) -> set[Any]:
 
     if isinstance(condition, Test):
         if condition.question == question and condition.op in ("contains_any", "equals"):
-            values = condition.value if isinstance(condition.value, list | tuple) else [
-                condition.value]
+            values = (
+                condition.value if isinstance(condition.value, list | tuple) else [condition.value]
+            )
             return set(values)
         return set()
     if isinstance(condition, Any_):
@@ -188,7 +194,8 @@ def from_knowledge(kb: KnowledgeBase) -> Words:
         emergency_numbers=kb.emergency_numbers,
         regions={code: (r.rewrite, r.emergency) for code, r in kb.regions.items()},
         emergency_signs=tuple((question.id, v, question.label_of(v)) for v in signs)
-        if question is not None else (),
+        if question is not None
+        else (),
     )
 
 
