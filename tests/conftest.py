@@ -35,6 +35,27 @@ def _seed_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+# The assessment's keys in contract order (section 2), and with `region` (version 1.1, additive)
+# where the knowledge base defines regions, as the shipped one does.
+CONTRACT_KEYS = [
+    "schema_version",
+    "tool",
+    "knowledge_base",
+    "answers",
+    "medications",
+    "triage",
+    "red_flags",
+    "causes",
+    "self_care",
+    "cautions",
+    "see_doctor",
+    "tests_to_discuss",
+    "unanswered",
+    "disclaimer",
+]
+DOCUMENT_KEYS = [*CONTRACT_KEYS[:3], "region", *CONTRACT_KEYS[3:]]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(
     request: pytest.FixtureRequest,

@@ -12,24 +12,7 @@ from cramp_cli.engine.answers import normalise
 from cramp_cli.engine.assess import assess, evaluate, in_region
 from cramp_cli.engine.explain import explain
 from cramp_cli.knowledge.cases import cases_of, run_case
-from tests.conftest import EXAMPLES, invoke, write_answers
-
-CONTRACT_KEYS = [
-    "schema_version",
-    "tool",
-    "knowledge_base",
-    "answers",
-    "medications",
-    "triage",
-    "red_flags",
-    "causes",
-    "self_care",
-    "cautions",
-    "see_doctor",
-    "tests_to_discuss",
-    "unanswered",
-    "disclaimer",
-]
+from tests.conftest import CONTRACT_KEYS, EXAMPLES, invoke, write_answers
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cramp_cli.contract import CAUSE_IDS, RED_FLAG_IDS
-from tests.conftest import assess
+from tests.conftest import DOCUMENT_KEYS, assess
 
 BASE = {"age": 40, "sex": "male", "symptoms": []}  # "none of these" to the warning signs
 
@@ -389,23 +389,7 @@ def test_same_answers_give_byte_identical_json(kb):
 
 def test_document_has_the_contract_keys_in_order(kb):
     doc = assess(kb, BASE)
-    assert list(doc) == [
-        "schema_version",
-        "tool",
-        "knowledge_base",
-        "region",
-        "answers",
-        "medications",
-        "triage",
-        "red_flags",
-        "causes",
-        "self_care",
-        "cautions",
-        "see_doctor",
-        "tests_to_discuss",
-        "unanswered",
-        "disclaimer",
-    ]
+    assert list(doc) == DOCUMENT_KEYS
     assert doc["schema_version"] == 1
     assert len(doc["knowledge_base"]["sha256"]) == 64
 

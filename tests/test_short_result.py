@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.conftest import write_answers
+from tests.conftest import CONTRACT_KEYS, write_answers
 
 NAMES = {
     "emergency": "EMERGENCY",
@@ -267,22 +267,7 @@ def test_the_short_and_full_text_agree_on_the_verdict(cli, tmp_path, persona):
 
 def test_json_keeps_every_field_and_gains_the_caution_titles(cli, tmp_path, persona):
     doc = _docs(cli, tmp_path, persona)
-    for key in (
-        "schema_version",
-        "tool",
-        "knowledge_base",
-        "answers",
-        "medications",
-        "triage",
-        "red_flags",
-        "causes",
-        "self_care",
-        "cautions",
-        "see_doctor",
-        "tests_to_discuss",
-        "unanswered",
-        "disclaimer",
-    ):
+    for key in CONTRACT_KEYS:
         assert key in doc
     assert all(c["title"] and c["text"] for c in doc["cautions"])
 

@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from cramp_cli import contract
-from tests.conftest import EXAMPLES, RULES, assess, invoke, one_error_line, write_answers
+from tests.conftest import (
+    CONTRACT_KEYS,
+    DOCUMENT_KEYS,
+    EXAMPLES,
+    RULES,
+    assess,
+    invoke,
+    one_error_line,
+    write_answers,
+)
 
 CRAMPS = Path(sys.executable).parent / "cramps"
 
@@ -266,22 +275,7 @@ def test_answers_schema_describes_canonical_answers(kb):
 def test_assessment_schema_matches_the_contract(kb):
     schema = schema_of("assessment")
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    keys = [
-        "schema_version",
-        "tool",
-        "knowledge_base",
-        "answers",
-        "medications",
-        "triage",
-        "red_flags",
-        "causes",
-        "self_care",
-        "cautions",
-        "see_doctor",
-        "tests_to_discuss",
-        "unanswered",
-        "disclaimer",
-    ]
+    keys = CONTRACT_KEYS
     # `region` (version 1.1, additive) is there whenever the knowledge base defines regions
     assert list(schema["properties"]) == [*keys[:3], "region", *keys[3:]]
     assert schema["required"] == keys
@@ -298,7 +292,7 @@ def test_assessment_schema_matches_the_contract(kb):
 
     for path in sorted(EXAMPLES.glob("**/*.json")):
         doc = assess(kb, json.loads(path.read_text())["answers"])
-        assert list(doc) == [*keys[:3], "region", *keys[3:]]
+        assert list(doc) == DOCUMENT_KEYS
         Assessment.model_validate(doc)
 
 
