@@ -131,7 +131,7 @@ def test_an_emergency_symptom_ends_the_interview_with_the_red_flag_first(kb, env
          DOWN * symptoms.index("cold_pale_numb_leg") + SPACE + ENTER)
     child.expect("questions stop here: read the advice below")
     child.expect("EMERGENCY")
-    child.expect("RED FLAG")
+    child.expect("EMERGENCY: Possible")
     out = finish(child)
     assert child.exitstatus == 0, out
     assert "Which medicines" not in out

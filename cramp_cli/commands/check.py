@@ -63,6 +63,14 @@ def check(
     ] = False,
     save: Annotated[bool, typer.Option(
         "--save", help="Store the assessment in the diary (for cramps report).")] = False,
+    full: Annotated[bool, typer.Option(
+        "--full", help="The complete result: every item in full, the evidence and sources.")
+    ] = False,
+    plain: Annotated[bool, typer.Option(
+        "--plain", help="Plain lines for screen readers: no boxes, symbols or colour "
+        "(also when TERM=dumb).")] = False,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", help="With --full, never page the result in a terminal.")] = False,
     rules: RulesOption = None,
     no_input: NoInputOption = False,
     no_color: NoColorOption = False,
@@ -169,7 +177,8 @@ def check(
         from ..diary.store import save_assessment
 
         save_assessment(doc)
-    show(doc, output_format or Format.text, no_color, kb)
+    show(doc, output_format or Format.text, no_color, kb, full=full, plain=plain,
+         no_pager=no_pager)
 
 
 def _require(kb: "KnowledgeBase", answers: "Answers", answers_file: str | None) -> None:
@@ -195,22 +204,50 @@ def _save_answers(path: Path, answers: "Answers") -> None:
         raise UsageError(f"--save-answers {path}: {error.strerror or error}") from None
 
 
-def show(doc: dict[str, Any], output_format: Format, no_color: bool, kb: "KnowledgeBase") -> None:
-    """Write the assessment in the chosen format to standard output."""
+def show(doc: dict[str, Any], output_format: Format, no_color: bool, kb: "KnowledgeBase",
+         *, full: bool = False, plain: bool = False, no_pager: bool = False) -> None:
+    """Write the assessment in the chosen format to standard output.
+
+    Text is the short result unless --full; --plain (or TERM=dumb) writes it as plain lines.
+    Only the full text goes through a pager, and only in a terminal (console/pager.py).
+    """
     if output_format is Format.json:
         from ..render.json import document
 
         write_stdout(document(doc))
-    elif output_format is Format.markdown:
+        return
+    from ..console.pager import page, render_width
+    from ..render.summary import build
+    from ..render.words import from_knowledge
+
+    words = from_knowledge(kb)
+    if output_format is Format.markdown:
         from ..render.markdown import render
 
-        write_stdout(render(doc, kb.tests))
+        write_stdout(render(doc, words, build(doc, words)))
+        return
+    import os
+
+    width = render_width()
+    if plain or os.environ.get("TERM", "") == "dumb":
+        from ..render import plain as plain_text
+
+        text = (plain_text.render_full(doc, words, width) if full
+                else plain_text.render_short(build(doc, words), width))  # fmt: skip
     else:
         from ..console.terminal import rich_console
-        from ..render.text import render as render_text
+        from ..render.text import render_full, render_short
 
         console = rich_console(no_color=no_color)
+        console.width = width
         with console.capture() as captured:
-            render_text(console, doc, kb.tests)
+            if full:
+                render_full(console, doc, words)
+            else:
+                render_short(console, build(doc, words))
         # rich pads wrapped lines to the full width; trailing blanks only get in a reader's way
-        write_stdout("\n".join(line.rstrip(" ") for line in captured.get().split("\n")))
+        text = "\n".join(line.rstrip(" ") for line in captured.get().split("\n"))
+    if full:
+        page(text, no_pager)
+    else:
+        write_stdout(text)

@@ -1,8 +1,11 @@
-"""The assessment for a person at a terminal, through rich.
+"""The assessment for a person at a terminal, through rich: the short result by default, the
+full one (evidence and sources) with --full.
 
-Nothing is said by colour alone: every level is also written in words (EMERGENCY, URGENT...),
-so the output reads the same with NO_COLOR, --no-color or through a pipe. Sources are
-numbered once at the end, so the advice stays readable.
+Nothing is said by colour alone: every level is written in words with its action ("URGENT:
+see a doctor today"), so the output reads the same with NO_COLOR, --no-color or through a
+pipe. The short result has no reference markers; the full one numbers its sources once, at
+the end, so the advice stays readable. Anything the person typed is echoed with its control
+characters made visible (render/words.py).
 """
 
 from __future__ import annotations
@@ -10,11 +13,71 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .words import TRIAGE_HEADINGS, because, medicine, plain, test_label
+from .summary import Short, fit
+from .words import LEVEL_NAMES, Words, heading, medicine, plain
 
 _STYLE = {"emergency": "bold white on red", "urgent": "bold red", "routine": "bold yellow",
           "self_care": "bold green"}  # fmt: skip
 _BORDER = {"emergency": "red", "urgent": "red", "routine": "yellow", "self_care": "green"}
+
+
+def _bullet(console: Any, text: Any, mark: str = "-") -> None:
+    """A list item whose wrapped lines hang under its first word."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(mark, text)
+    console.print(grid)
+
+
+def render_short(console: Any, short: Short) -> None:
+    """The short result: verdict, red flags, one line per item, the verdict again; trimmed
+    (summary.fit) to the level's number of lines at the console's width."""
+    import io
+
+    from rich.console import Console
+
+    def count(candidate: Short) -> int:
+        probe = Console(file=io.StringIO(), width=console.width, color_system=None,
+                        highlight=False, emoji=False)  # fmt: skip
+        with probe.capture() as captured:
+            _draw(probe, candidate)
+        return captured.get().count("\n")
+
+    _draw(console, fit(short, count))
+
+
+def _draw(console: Any, short: Short) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    head = Text(short.headline, style=_STYLE[short.level])
+    head.append(f"\n{short.summary}")
+    console.print(Panel(head, border_style=_BORDER[short.level]))
+    for flag in short.flags:
+        console.print(Text(f"{LEVEL_NAMES[flag.level]}: {flag.title}", style=_STYLE[flag.level]))
+        for sentence in flag.instructions:
+            _bullet(console, Text(sentence))
+        if flag.because:
+            _bullet(console, Text(f"Because: {flag.because}", style="italic"))
+    for section in short.sections:
+        console.print()
+        title = Text(section.heading, style="bold")
+        if section.more:
+            title.append(f" ({section.more} more with --full)", style="dim")
+        console.print(title)
+        for item in section.items:
+            _bullet(console, Text(item))
+    if short.help_signs:
+        console.print()
+        console.print(Text(short.help_now, style="bold") + Text(" " + "; ".join(short.help_signs)))
+    if short.next_step:
+        console.print()
+        console.print(Text(short.next_step))
+    console.print(Text(short.disclaimer, style="italic"))
+    console.print(Text(short.closing, style=_STYLE[short.level]))
 
 
 class _Sources:
@@ -28,7 +91,8 @@ class _Sources:
         return " ".join(f"[{n}]" for n in numbers)
 
 
-def render(console: Any, doc: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> None:
+def render_full(console: Any, doc: Mapping[str, Any], words: Words) -> None:
+    """The complete result: every item in full, its evidence, and the sources at the end."""
     from rich.padding import Padding
     from rich.panel import Panel
     from rich.text import Text
@@ -38,47 +102,36 @@ def render(console: Any, doc: Mapping[str, Any], labels: Mapping[str, str] | Non
     def block(text: Text, indent: int = 3) -> None:
         console.print(Padding(text, (0, 0, 0, indent), expand=False))
 
-    def bullet(text: Text) -> None:
-        """A list item whose wrapped lines hang under its first word."""
-        from rich.table import Table
-
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column()
-        grid.add_row("-", text)
-        console.print(grid)
-
-    def heading(title: str) -> None:
+    def section(title: str) -> None:
         console.print()
         console.rule(Text(title, style="bold"), align="left")
 
     triage = doc["triage"]
     level = triage["level"]
-    head = Text(TRIAGE_HEADINGS[level], style=_STYLE[level])
+    headline = heading(level, words.emergency_numbers, triage["summary"])
+    head = Text(headline, style=_STYLE[level])
     head.append(f"\n{triage['summary']}")
-    console.print(Panel(head, title="Triage", border_style=_BORDER[level]))
+    console.print(Panel(head, title="What to do", border_style=_BORDER[level]))
 
     for flag in doc["red_flags"]:
         body = Text(flag["advice"])
         if flag["because"]:
-            body.append(f"\nBecause: {because(flag['because'])}", style="italic")
+            body.append(f"\nBecause: {words.because(flag['because'])}", style="italic")
         if flag.get("references"):
             body.append(f"\nSources: {sources.marks(flag['references'])}", style="dim")
-        title = Text(f"RED FLAG, {TRIAGE_HEADINGS[flag['triage']]}: {flag['title']}",
+        title = Text(f"{LEVEL_NAMES[flag['triage']]}: {flag['title']}",
                      style=_STYLE[flag["triage"]])  # fmt: skip
         console.print(Panel(body, title=title, title_align="left",
                             border_style=_BORDER[flag["triage"]]))  # fmt: skip
 
-    heading("Likely contributing causes")
+    section("What may be causing your cramps")
     for n, cause in enumerate(doc["causes"], 1):
         console.print(Text(f"{n}. ") + Text(cause["title"], style="bold") +
                       Text(f" ({cause['likelihood']})"))  # fmt: skip
         body = Text(cause["explanation"])
-        if cause["because"]:
-            body.append(f"\nBecause: {because(cause['because'])}", style="italic")
-        for drug in cause.get("drugs", []):
-            body.append(f"\nMedicine: {drug['input']} -> {drug['generic']} "
-                        f"({plain(drug['class'])})")  # fmt: skip
+        reason = words.because(cause["because"], cause.get("drugs", []))
+        if reason:
+            body.append(f"\nBecause: {reason}", style="italic")
         if cause.get("references"):
             body.append(f"\nSources: {sources.marks(cause['references'])}", style="dim")
         block(body)
@@ -86,42 +139,39 @@ def render(console: Any, doc: Mapping[str, Any], labels: Mapping[str, str] | Non
     def items(title: str, entries: list[Mapping[str, Any]]) -> None:
         if not entries:
             return
-        heading(title)
+        section(title)
         for item in entries:
             line = Text()
             if "title" in item:
                 line.append(item["title"], style="bold")
                 if "evidence" in item:
-                    line.append(f" [evidence: {plain(item['evidence'])}]")
+                    line.append(f" (evidence: {plain(item['evidence'])})")
                 line.append("\n")
             line.append(item["text"])
             if item.get("references"):
                 line.append(f" {sources.marks(item['references'])}", style="dim")
-            bullet(line)
+            _bullet(console, line)
 
-    items("Self-care that the evidence supports", doc["self_care"])
-    items("Cautions", doc["cautions"])
+    items("What you can do: self-care the evidence supports", doc["self_care"])
+    items("Take care", doc["cautions"])
     items("When to see a doctor", doc["see_doctor"])
     if doc["tests_to_discuss"]:
-        heading("Tests to discuss with a doctor")
+        section("Tests to ask a doctor about")
         for test in doc["tests_to_discuss"]:
-            bullet(Text(test_label(test, labels)))
+            _bullet(console, Text(words.test(test)))
     if doc["medications"]:
-        heading("Medicines as recognised")
+        section("Your medicines as recognised")
         for m in doc["medications"]:
-            bullet(Text(medicine(m)))
+            _bullet(console, Text(medicine(m)))
     if doc["unanswered"]:
         console.print()
         missing = ", ".join(plain(q) for q in doc["unanswered"])
         console.print(Text(f"Not answered: {missing}", style="dim"))
     if sources.order:
-        heading("Sources")
+        section("Sources")
         for ref, n in sources.order.items():
             block(Text(f"[{n}] {ref}", style="dim"), 0)
     console.print()
     console.print(Text(doc["disclaimer"], style="italic"))
-    if level in ("emergency", "urgent"):
-        # A terminal shows the end of a long page: say the most important thing there too.
-        reminder = Text(f"{TRIAGE_HEADINGS[level]}: ", style=_STYLE[level])
-        reminder.append(f"{triage['summary']} (red flags at the top)")
-        console.print(Panel(reminder, border_style=_BORDER[level]))
+    # A terminal leaves the reader at the end of a long page: say the verdict there too.
+    console.print(Text(headline, style=_STYLE[level]))

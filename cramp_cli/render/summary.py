@@ -1,0 +1,237 @@
+"""The short result: what a tired person needs, in the order they need it.
+
+One structure, built here from the assessment and rendered three ways (render/text.py through
+rich, render/plain.py as plain lines for screen readers, render/markdown.py), so every format
+says the same thing in the same order: the verdict; the red flags with what to do about each;
+then, below an emergency only, each likely cause in a line with the reason in the person's
+words, the best few tips, the cautions by their titles, when to see a doctor and the tests to
+ask about; the signs that would change the verdict ("get help now if"); the next step; the
+verdict again in one line. At an emergency nothing general is said: the verdict, the red
+flags with what to do, the emergency numbers.
+
+It selects and shortens the knowledge base's own sentences and adds no clinical fact: a red
+flag's instruction is the first sentence of its advice with the sentences that say what not
+to do or when to call the emergency numbers; an item is its title, or its first sentence.
+Reference markers belong to the full result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .words import Words, first_sentence, heading, sentences, visible
+
+# At most this many items of each kind (causes, tips, cautions, see-a-doctor items) per level;
+# the rest are counted and left to --full. Beside an urgent red flag the flag comes first and
+# the rest is shorter, so the page fits a screen (35 lines at 80 columns; 45 otherwise).
+LIMITS = {"urgent": (2, 2, 2, 1), "routine": (3, 3, 3, 2), "self_care": (3, 3, 3, 2)}
+# The most lines a short result may take at 80 columns; `fit` trims to it.
+ALSO = "Also tell the doctor about"
+NEXT = ("Next: add --save to keep this in your diary, run cramps report to take to your "
+        "appointment, or add --full for all the advice and its sources.")
+NEXT_SHORT = "Next: add --full for all the advice and its sources."
+BUDGET = {"emergency": 25, "urgent": 35, "routine": 45, "self_care": 45}
+
+
+@dataclass
+class Flag:
+    level: str
+    heading: str  # "URGENT: see a doctor today"
+    title: str
+    instructions: list[str]
+    because: str
+
+
+@dataclass
+class Section:
+    heading: str
+    items: list[str]
+    more: int = 0  # items left to --full
+    trim: int = 0  # order in which a too-long page gives up items (1 first); 0 never
+
+
+@dataclass
+class Short:
+    level: str
+    headline: str  # "ROUTINE: book a GP appointment"
+    summary: str
+    flags: list[Flag] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    help_now: str = ""
+    help_signs: list[str] = field(default_factory=list)
+    next_step: str = ""
+    disclaimer: str = ""
+    closing: str = ""
+
+
+def instructions(advice: str, numbers: str, level: str) -> list[str]:
+    """The sentences of a red flag's advice a person must act on, in the advice's order.
+
+    The first sentence says what to do now; sentences starting "Do not" say what could do harm
+    (do not massage that leg); below an emergency, sentences naming the emergency numbers say
+    when it becomes one.
+    """
+    said = sentences(advice)
+    keep = []
+    for n, sentence in enumerate(said):
+        calls = bool(numbers) and numbers in sentence
+        if (n == 0 or sentence.startswith(("Do not", "Take no more", "While you wait"))
+                or (calls and (level != "emergency"
+                               or not any(numbers in k for k in keep)))):  # fmt: skip
+            keep.append(sentence)
+    return keep
+
+
+def _cut(items: list[str], limit: int) -> tuple[list[str], int]:
+    return items[:limit], max(0, len(items) - limit)
+
+
+def build(doc: Mapping[str, Any], words: Words) -> Short:
+    triage = doc["triage"]
+    level = triage["level"]
+    numbers = words.emergency_numbers
+    head = heading(level, numbers, triage["summary"])
+    short = Short(level=level, headline=head, summary=triage["summary"])
+    for flag in doc["red_flags"]:
+        if level == "emergency" and flag["triage"] != "emergency":
+            continue  # nothing but the emergency itself at an emergency
+        short.flags.append(Flag(
+            level=flag["triage"], heading=heading(flag["triage"]), title=flag["title"],
+            instructions=instructions(flag["advice"], numbers, flag["triage"]),
+            because=words.because(flag["because"]),
+        ))  # fmt: skip
+    others = [f for f in doc["red_flags"] if level == "emergency" and f["triage"] != "emergency"]
+    if level == "emergency":
+        if others:
+            short.sections.append(Section(ALSO, [f["title"] for f in others]))
+        short.disclaimer = _not_a_diagnosis(doc["disclaimer"])
+        short.closing = head
+        return short
+
+    max_causes, max_tips, max_cautions, max_doctor = LIMITS[level]
+    causes = []
+    for cause in doc["causes"]:
+        reason = words.because(cause["because"], cause.get("drugs", []))
+        if reason:
+            causes.append(f"{cause['title']}: {reason}")
+        elif level != "urgent":  # beside a red flag, a cause with no reason says nothing
+            causes.append(cause["title"])
+    if causes:
+        items, more = _cut(causes, max_causes)
+        short.sections.append(Section("What may be causing your cramps", items, more, 3))
+    tips = [tip["title"] for tip in doc["self_care"]]
+    if tips:
+        items, more = _cut(tips, max_tips)
+        short.sections.append(Section("What you can do", items, more, 1))
+    cautions = [c.get("title") or first_sentence(c["text"]) for c in doc["cautions"]]
+    if cautions:
+        items, more = _cut(cautions, max_cautions)
+        short.sections.append(Section("Take care", items, more, 2))
+    doctor = [item.get("title") or first_sentence(item["text"]) for item in doc["see_doctor"]]
+    items, more = _cut(doctor, max_doctor)
+    if doc["tests_to_discuss"]:
+        items.append("Tests to ask about: "
+                     + ", ".join(words.test(t) for t in doc["tests_to_discuss"]))  # fmt: skip
+    if items:
+        short.sections.append(Section("When to see a doctor", items, more, 4))
+
+    reported = {(b["question"], b["answer"]) for f in doc["red_flags"] for b in f["because"]}
+    signs = [label for q, value, label in words.emergency_signs if (q, value) not in reported]
+    if signs:
+        short.help_now = f"Call {numbers} now if you get:" if numbers else "Get help now if:"
+        short.help_signs = signs
+    short.next_step = NEXT
+    short.disclaimer = _not_a_diagnosis(doc["disclaimer"])
+    short.closing = head
+    return short
+
+
+def fit(short: Short, count: Callable[[Short], int]) -> Short:
+    """Trim `short` until `count` (its rendered lines) is within the level's budget.
+
+    In this order, each step only while the page is still too long: tips, cautions, causes
+    and doctor items go from the end of each list down to one per section; red flags below
+    the verdict's level shrink to their titles; the red flags' `because` lines go; then whole
+    sections (--full has them all). The verdict, the red flags of the verdict's level with what
+    to do, the signs to get help for and the closing verdict are never trimmed.
+    """
+    budget = BUDGET[short.level]
+    steps = [_shorten_section, _collapse_lower_flag, _drop_because, _drop_section,
+             _short_next_step, _trim_later_flag]
+    for step in steps:
+        while count(short) > budget and step(short):
+            pass
+    return short
+
+
+def _shorten_section(short: Short) -> bool:
+    trimmable = sorted((s for s in short.sections if s.trim and len(s.items) > 1),
+                       key=lambda s: s.trim)  # fmt: skip
+    if not trimmable:
+        return False
+    trimmable[0].items.pop()
+    trimmable[0].more += 1
+    return True
+
+
+def _collapse_lower_flag(short: Short) -> bool:
+    lower = [f for f in short.flags if f.level != short.level]
+    if not lower:
+        return False
+    flag = lower[-1]
+    short.flags.remove(flag)
+    also = next((s for s in short.sections if s.heading == ALSO), None)
+    if also is None:
+        also = Section(ALSO, [])
+        short.sections.insert(0, also)
+    also.items.insert(0, flag.title)
+    return True
+
+
+def _drop_because(short: Short) -> bool:
+    flag = next((f for f in reversed(short.flags) if f.because), None)
+    if flag is None:
+        return False
+    flag.because = ""
+    return True
+
+
+def _short_next_step(short: Short) -> bool:
+    if short.next_step == NEXT_SHORT:
+        return False
+    short.next_step = NEXT_SHORT
+    return True
+
+
+def _trim_later_flag(short: Short) -> bool:
+    """A later red flag keeps what to do and what not to do; when to call the emergency
+    numbers stays in its --full advice and in the "get help now" line."""
+    for flag in reversed(short.flags[1:]):
+        if len(flag.instructions) > 1 and not flag.instructions[-1].startswith("Do not"):
+            flag.instructions.pop()
+            return True
+    return False
+
+
+def _drop_section(short: Short) -> bool:
+    trimmable = sorted((s for s in short.sections if s.trim), key=lambda s: s.trim)
+    if not trimmable:
+        return False
+    short.sections.remove(trimmable[0])
+    return True
+
+
+def _not_a_diagnosis(disclaimer: str) -> str:
+    """The disclaimer's sentence that says this is not a diagnosis (all of it if none does).
+
+    Its other sentences (general information; the emergency numbers) are said by the short
+    result's own lines; --full and every other format carry the disclaimer whole.
+    """
+    return next((s for s in sentences(disclaimer) if "diagnosis" in s.lower()), disclaimer)
+
+
+def shown(text: str) -> str:
+    """Text from the assessment, safe to echo on a terminal."""
+    return visible(text)
