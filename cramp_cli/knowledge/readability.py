@@ -37,8 +37,9 @@ def syllables(word: str) -> int:
         w = w[:-1]  # a silent final e (stretche, but not little or centre)
     elif re.search(r"(?<![sczgxhl])es$|(?<![td])ed$", w):
         w = w[:-2]  # a silent -es or -ed (tablets are not tabletes; cramped, not cramp-ed)
-    # vowel groups, plus one where two vowels are usually said apart (dialysis, ratio)
-    count = len(_VOWELS.findall(w)) + len(re.findall(r"ia|io|iu|ua", w))
+    # vowel groups, plus one where two vowels are usually said apart (dialysis, calcium), but
+    # not in -tion, -sion, -cious, -gion (one syllable: "confusion" has three)
+    count = len(_VOWELS.findall(w)) + len(re.findall(r"ia|(?<![tscgx])io|iu|ua", w))
     return max(1, count)
 
 
@@ -86,7 +87,8 @@ def passages(data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             if isinstance(item, Mapping):
                 yield f"{section} '{item.get('id')}'", passage(item.get("title"), item.get("text"))
     for rule in data.get("rules") or ():
-        if not isinstance(rule, Mapping):
+        # an advice rule's title names the rule for its author; only its items reach a person
+        if not isinstance(rule, Mapping) or rule.get("kind") == "advice":
             continue
         where = f"rule '{rule.get('id')}'"
         yield where, passage(rule.get("title"), rule.get("explanation") or rule.get("advice"))
