@@ -72,7 +72,8 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
     """Check a rules file: YAML, fields, ids, conditions, cases and the safety rules.
 
     Prints every problem as FILE:LINE:COL: rule 'ID': message and exits 3, or says the file
-    is valid. Always reads the file itself, never the cache.
+    is valid. Warns (on standard error, exit 0) about titles and first sentences above a
+    reading grade of 8. Always reads the file itself, never the cache.
     """
     import hashlib
 
@@ -93,6 +94,11 @@ def validate(file: FileArgument = None, rules: RulesOption = None) -> None:
     if problems:
         raise RulesError(problems)
     kb = build(data, name, hashlib.sha256(raw).hexdigest())
+    from ..console.output import warn
+    from ..knowledge.readability import hard_passages
+
+    for problem in hard_passages(data):  # advice to the author, never a failure
+        warn(f"{name}: {problem}")
     write_stdout(f"{name}: valid ({len(kb.rules)} rules, {len(kb.questions)} questions, "
                  f"{len(kb.medicines)} medicine names)\n")  # fmt: skip
 

@@ -69,17 +69,20 @@ class Short:
 def instructions(advice: str, numbers: str, level: str) -> list[str]:
     """The sentences of a red flag's advice a person must act on, in the advice's order.
 
-    The first sentence says what to do now; sentences starting "Do not" say what could do harm
+    The first sentence says what to do now (with the next one when it is only a few words);
+    sentences starting "Do not" say what could do harm
     (do not massage that leg); below an emergency, sentences naming the emergency numbers say
     when it becomes one.
     """
     said = sentences(advice)
-    keep = []
+    act = ("Do not", "Take no more", "While you wait")
+    keep: list[str] = []
     for n, sentence in enumerate(said):
+        # a first sentence of a few words ("See a doctor today.") keeps the one saying how
+        brief_start = n == 1 and len(said[0].split()) < 6
         calls = bool(numbers) and numbers in sentence
-        if (n == 0 or sentence.startswith(("Do not", "Take no more", "While you wait"))
-                or (calls and (level != "emergency"
-                               or not any(numbers in k for k in keep)))):  # fmt: skip
+        says_when_to_call = calls and (level != "emergency" or not any(numbers in k for k in keep))
+        if n == 0 or brief_start or sentence.startswith(act) or says_when_to_call:
             keep.append(sentence)
     return keep
 
