@@ -23,8 +23,9 @@ class _Lines:
 
     def say(self, text: str, indent: int = 0) -> None:
         pad = " " * indent
+        # words are never broken: an address read aloud must stay whole
         self.out += textwrap.wrap(text, self.width, initial_indent=pad, subsequent_indent=pad,
-                                  break_on_hyphens=False) or [""]  # fmt: skip
+                                  break_on_hyphens=False, break_long_words=False) or [""]
 
     def blank(self) -> None:
         if self.out and self.out[-1] != "":
@@ -44,26 +45,33 @@ def _short_text(short: Short, width: int) -> str:
     lines = _Lines(width)
     lines.say(f"{short.headline}.")
     lines.say(short.summary)
+    def gap() -> None:
+        if not short.compact:
+            lines.blank()
+
     for flag in short.flags:
-        lines.blank()
+        gap()
         lines.say(f"{LEVEL_NAMES[flag.level]}: {flag.title}.")
         for sentence in flag.instructions:
             lines.say(sentence, 2)
         if flag.because:
             lines.say(f"Because: {flag.because}.", 2)
     for section in short.sections:
-        lines.blank()
+        gap()
         more = f" ({section.more} more with --full)" if section.more else ""
+        if section.inline:
+            lines.say(f"{section.heading}{more}: {'; '.join(section.items)}.")
+            continue
         lines.say(f"{section.heading}{more}:")
         for item in section.items:
             lines.say(f"{item.rstrip('.')}.", 2)
     if short.help_signs:
-        lines.blank()
+        gap()
         lines.say(f"{short.help_now} {'; '.join(short.help_signs)}.")
     if short.next_step:
-        lines.blank()
+        gap()
         lines.say(short.next_step)
-    lines.blank()
+    gap()
     lines.say(short.disclaimer)
     lines.say(f"{short.closing}.")
     return lines.text()

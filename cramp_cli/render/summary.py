@@ -50,6 +50,7 @@ class Section:
     items: list[str]
     more: int = 0  # items left to --full
     trim: int = 0  # order in which a too-long page gives up items (1 first); 0 never
+    inline: bool = False  # a list of titles, written in one paragraph
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Short:
     next_step: str = ""
     disclaimer: str = ""
     closing: str = ""
+    compact: bool = False  # no blank lines between sections: the last resort of `fit`
 
 
 def instructions(advice: str, numbers: str, level: str) -> list[str]:
@@ -108,7 +110,7 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
     others = [f for f in doc["red_flags"] if level == "emergency" and f["triage"] != "emergency"]
     if level == "emergency":
         if others:
-            short.sections.append(Section(ALSO, [f["title"] for f in others]))
+            short.sections.append(Section(ALSO, [f["title"] for f in others], inline=True))
         short.disclaimer = _not_a_diagnosis(doc["disclaimer"])
         short.closing = head
         return short
@@ -123,7 +125,7 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
             causes.append(cause["title"])
     if causes:
         items, more = _cut(causes, max_causes)
-        short.sections.append(Section("What may be causing your cramps", items, more, 3))
+        short.sections.append(Section("What may be causing your cramps", items, more, 2))
     tips = [tip["title"] for tip in doc["self_care"]]
     if tips:
         items, more = _cut(tips, max_tips)
@@ -131,7 +133,7 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
     cautions = [c.get("title") or first_sentence(c["text"]) for c in doc["cautions"]]
     if cautions:
         items, more = _cut(cautions, max_cautions)
-        short.sections.append(Section("Take care", items, more, 2))
+        short.sections.append(Section("Take care", items, more, 3))
     doctor = [item.get("title") or first_sentence(item["text"]) for item in doc["see_doctor"]]
     items, more = _cut(doctor, max_doctor)
     if doc["tests_to_discuss"]:
@@ -154,15 +156,17 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
 def fit(short: Short, count: Callable[[Short], int]) -> Short:
     """Trim `short` until `count` (its rendered lines) is within the level's budget.
 
-    In this order, each step only while the page is still too long: tips, cautions, causes
+    In this order, each step only while the page is still too long: tips, causes, cautions
     and doctor items go from the end of each list down to one per section; red flags below
-    the verdict's level shrink to their titles; the red flags' `because` lines go; then whole
-    sections (--full has them all). The verdict, the red flags of the verdict's level with what
-    to do, the signs to get help for and the closing verdict are never trimmed.
+    the verdict's level shrink to their titles; the next step shrinks to --full; whole
+    sections go in the same order (--full has them all); then the red flags' `because`
+    lines, a later red flag's sentence on when to call the emergency numbers (the "get help
+    now" line says it too), and the blank lines. The verdict, the red flags of the verdict's
+    level with what to do, the signs to get help for and the closing verdict always stay.
     """
     budget = BUDGET[short.level]
-    steps = [_shorten_section, _collapse_lower_flag, _drop_because, _drop_section,
-             _short_next_step, _trim_later_flag]
+    steps = [_shorten_section, _collapse_lower_flag, _short_next_step, _drop_section,
+             _drop_because, _trim_later_flag, _compact]
     for step in steps:
         while count(short) > budget and step(short):
             pass
@@ -187,7 +191,7 @@ def _collapse_lower_flag(short: Short) -> bool:
     short.flags.remove(flag)
     also = next((s for s in short.sections if s.heading == ALSO), None)
     if also is None:
-        also = Section(ALSO, [])
+        also = Section(ALSO, [], inline=True)
         short.sections.insert(0, also)
     also.items.insert(0, flag.title)
     return True
@@ -198,6 +202,13 @@ def _drop_because(short: Short) -> bool:
     if flag is None:
         return False
     flag.because = ""
+    return True
+
+
+def _compact(short: Short) -> bool:
+    if short.compact:
+        return False
+    short.compact = True
     return True
 
 

@@ -62,19 +62,26 @@ def _draw(console: Any, short: Short) -> None:
             _bullet(console, Text(sentence))
         if flag.because:
             _bullet(console, Text(f"Because: {flag.because}", style="italic"))
+    def gap() -> None:
+        if not short.compact:
+            console.print()
+
     for section in short.sections:
-        console.print()
+        gap()
         title = Text(section.heading, style="bold")
         if section.more:
             title.append(f" ({section.more} more with --full)", style="dim")
+        if section.inline:
+            console.print(title + Text(": " + "; ".join(section.items)))
+            continue
         console.print(title)
         for item in section.items:
             _bullet(console, Text(item))
     if short.help_signs:
-        console.print()
+        gap()
         console.print(Text(short.help_now, style="bold") + Text(" " + "; ".join(short.help_signs)))
     if short.next_step:
-        console.print()
+        gap()
         console.print(Text(short.next_step))
     console.print(Text(short.disclaimer, style="italic"))
     console.print(Text(short.closing, style=_STYLE[short.level]))
