@@ -155,3 +155,14 @@ def test_full_is_never_paged_into_a_pipe(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("PAGER", _pager_that_saves(marker))
     out = _check(cli, "--age", "67", "-m", "Lipitor", "--full")
     assert "Sources" in out and not marker.exists()
+
+
+def test_the_report_keeps_a_typed_newline_from_forging_a_heading(cli):
+    saved = cli("check", "--no-input", "--age", "60", "--symptom", "palpitations",
+                "--medication", "x\n# Forged heading", "--save", env=TEXT_ENV)  # fmt: skip
+    assert saved.code == 0, saved.stderr
+    report = cli("report")
+    assert report.code == 0, report.stderr
+    assert "Forged heading" in report.stdout
+    assert not any(line.startswith("#") and "Forged" in line
+                   for line in report.stdout.splitlines())  # fmt: skip

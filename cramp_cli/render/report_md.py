@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .diary_text import chart_lines, count_rows, summary_rows, window_words
-from .words import TRIAGE_HEADINGS, because, medicine, plain, test_label
+from .words import TRIAGE_HEADINGS, because, medicine, plain, test_label, visible
 
 if TYPE_CHECKING:
     from ..diary.store import Entry, SavedAssessment
@@ -151,8 +151,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<|~])")
 
 
 def md(text: str) -> str:
-    """Person-typed text made literal in Markdown: no emphasis, links, tables or raw HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Person-typed text made literal in Markdown: no emphasis, links, tables or raw HTML,
+    and on one line, so a note cannot end a table row or start a heading of its own."""
+    return _MD_SPECIAL.sub(r"\\\1", visible(text.replace("\r\n", " ").replace("\n", " ")))
 
 
 def _md_section(section: Section) -> list[str]:

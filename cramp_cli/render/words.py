@@ -10,7 +10,7 @@ clinical fact of its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -98,8 +98,8 @@ class Words:
             return f"{plain(question)}: {plain(value)}"
         return f"You answered {plain(value)} to \"{prompt}\""
 
-    def because(self, items: list[Mapping[str, Any]],
-                drugs: list[Mapping[str, Any]] = ()) -> str:  # type: ignore[assignment]
+    def because(self, items: Sequence[Mapping[str, Any]],
+                drugs: Sequence[Mapping[str, Any]] = ()) -> str:
         """'You take atorvastatin (a statin ...); You said: Diabetes' from a `because` list."""
         named = {d["input"]: d for d in drugs}
         parts = []
