@@ -104,7 +104,9 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
             continue  # nothing but the emergency itself at an emergency
         short.flags.append(Flag(
             level=flag["triage"], heading=heading(flag["triage"]), title=flag["title"],
-            instructions=instructions(flag["advice"], numbers, flag["triage"]),
+            # a sentence the verdict above already says is not said twice
+            instructions=[s for s in instructions(flag["advice"], numbers, flag["triage"])
+                          if s not in triage["summary"]],
             because=words.because(flag["because"]),
         ))  # fmt: skip
     others = [f for f in doc["red_flags"] if level == "emergency" and f["triage"] != "emergency"]

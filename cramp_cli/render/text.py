@@ -83,6 +83,7 @@ def _draw(console: Any, short: Short) -> None:
     if short.next_step:
         gap()
         console.print(Text(short.next_step))
+    gap()
     console.print(Text(short.disclaimer, style="italic"))
     console.print(Text(short.closing, style=_STYLE[short.level]))
 
