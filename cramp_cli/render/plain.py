@@ -68,10 +68,11 @@ def _short_text(short: Short, width: int) -> str:
     if short.help_signs:
         gap()
         lines.say(f"{short.help_now} {'; '.join(short.help_signs)}.")
-    if short.next_step:
+    if short.next_step:  # the next step and the disclaimer close the page together
         gap()
         lines.say(short.next_step)
-    gap()
+    else:
+        gap()
     lines.say(short.disclaimer)
     lines.say(f"{short.closing}.")
     return lines.text()

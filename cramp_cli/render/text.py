@@ -34,58 +34,73 @@ def _bullet(console: Any, text: Any, mark: str = "-") -> None:
 
 def render_short(console: Any, short: Short) -> None:
     """The short result: verdict, red flags, one line per item, the verdict again; trimmed
-    (summary.fit) to the level's number of lines at the console's width."""
-    import io
+    (summary.fit) to the level's number of lines at the console's width.
 
-    from rich.console import Console
-
-    def count(candidate: Short) -> int:
-        probe = Console(file=io.StringIO(), width=console.width, color_system=None,
-                        highlight=False, emoji=False)  # fmt: skip
-        with probe.capture() as captured:
-            _draw(probe, candidate)
-        return captured.get().count("\n")
-
-    _draw(console, fit(short, count))
-
-
-def _draw(console: Any, short: Short) -> None:
+    The lines are wrapped here (textwrap) rather than by rich, so the page is measured
+    exactly and cheaply before it is drawn: `fit` may try several layouts.
+    """
     from rich.panel import Panel
     from rich.text import Text
 
-    head = Text(short.headline, style=_STYLE[short.level])
-    head.append(f"\n{short.summary}")
-    console.print(Panel(head, border_style=_BORDER[short.level]))
-    for flag in short.flags:
-        console.print(Text(f"{LEVEL_NAMES[flag.level]}: {flag.title}", style=_STYLE[flag.level]))
-        for sentence in flag.instructions:
-            _bullet(console, Text(sentence))
-        if flag.because:
-            _bullet(console, Text(f"Because: {flag.because}", style="italic"))
-    def gap() -> None:
-        if not short.compact:
-            console.print()
-
-    for section in short.sections:
-        gap()
-        title = Text(section.heading, style="bold")
-        if section.more:
-            title.append(f" ({section.more} more with --full)", style="dim")
-        if section.inline:
-            console.print(title + Text(": " + "; ".join(section.items)))
+    width = console.width
+    fit(short, lambda candidate: sum(len(b[1]) + (2 if b[0] == "box" else 0)
+                                     for b in _layout(candidate, width)))  # fmt: skip
+    for kind, lines, style, bold in _layout(short, width):
+        if kind == "box":
+            body = Text("\n".join(lines))
+            body.stylize(style, 0, len(lines[0]))
+            console.print(Panel(body, border_style=_BORDER[short.level]))
             continue
-        console.print(title)
-        for item in section.items:
-            _bullet(console, Text(item))
+        for n, line in enumerate(lines):
+            text = Text(line, style=style)
+            if n == 0 and bold:
+                text.stylize("bold", 0, min(bold, len(line)))
+            console.print(text)
+
+
+Block = tuple[str, list[str], str, int]  # kind, wrapped lines, style, bold prefix length
+
+
+def _layout(short: Short, width: int) -> list[Block]:
+    """The short result as blocks of wrapped lines: one box, then lines and list items."""
+    import textwrap
+
+    def wrap(text: str, indent: int = 0, first: str = "") -> list[str]:
+        pad = " " * indent
+        return textwrap.wrap(text, max(10, width), initial_indent=first or pad,
+                             subsequent_indent=pad, break_on_hyphens=False) or [""]  # fmt: skip
+
+    def line(text: str, style: str = "", bold: int = 0) -> Block:
+        return ("line", wrap(text), style, bold)
+
+    def item(text: str, style: str = "") -> Block:
+        return ("line", wrap(text, 2, "- "), style, 0)
+
+    gap: list[Block] = [] if short.compact else [("line", [""], "", 0)]
+    inner = width - 4  # a border and a space each side
+    box = [*textwrap.wrap(short.headline, inner), *textwrap.wrap(short.summary, inner)]
+    blocks: list[Block] = [("box", box, _STYLE[short.level], 0)]
+    for flag in short.flags:
+        blocks.append(line(f"{LEVEL_NAMES[flag.level]}: {flag.title}", _STYLE[flag.level]))
+        blocks += [item(sentence) for sentence in flag.instructions]
+        if flag.because:
+            blocks.append(item(f"Because: {flag.because}", "italic"))
+    for section in short.sections:
+        more = f" ({section.more} more with --full)" if section.more else ""
+        head = f"{section.heading}{more}"
+        if section.inline:
+            blocks += [*gap, line(f"{head}: " + "; ".join(section.items), "", len(head))]
+            continue
+        blocks += [*gap, line(head, "bold"), *(item(i) for i in section.items)]
     if short.help_signs:
-        gap()
-        console.print(Text(short.help_now, style="bold") + Text(" " + "; ".join(short.help_signs)))
-    if short.next_step:
-        gap()
-        console.print(Text(short.next_step))
-    gap()
-    console.print(Text(short.disclaimer, style="italic"))
-    console.print(Text(short.closing, style=_STYLE[short.level]))
+        blocks += [*gap, line(f"{short.help_now} " + "; ".join(short.help_signs), "",
+                              len(short.help_now))]  # fmt: skip
+    if short.next_step:  # the next step and the disclaimer close the page together
+        blocks += [*gap, line(short.next_step)]
+    else:
+        blocks += gap
+    return [*blocks, line(short.disclaimer, "italic"),
+            line(short.closing, _STYLE[short.level])]
 
 
 class _Sources:
