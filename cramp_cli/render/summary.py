@@ -122,7 +122,7 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
     for cause in doc["causes"]:
         reason = words.because(cause["because"], cause.get("drugs", []))
         if reason:
-            causes.append(f"{cause['title']}: {reason}")
+            causes.append(f"{cause['title']}. {reason}")
         elif level != "urgent":  # beside a red flag, a cause with no reason says nothing
             causes.append(cause["title"])
     if causes:

@@ -110,7 +110,7 @@ class Words:
                 label = self.class_labels.get(drug["class"], plain(drug["class"]))
                 if drug["generic"].lower() != str(drug["input"]).lower():
                     line += f" ({drug['generic']})"
-                line += f": {label}"
+                line += f", {label}"
             parts.append(line)
         return "; ".join(dict.fromkeys(parts))
 
