@@ -133,6 +133,8 @@ def check(
     if jobs != 1 and batch is None:
         raise UsageError("--jobs works with --batch (one answers document is one assessment)")
     kb = load_knowledge(rules)
+    # Chosen once: a bad --region is a usage error before anything is asked or read.
+    where = choose_region(kb, region)
     if batch is not None:
         # Batch output is always JSON Lines: CRAMPS_FORMAT (set for a person's runs) does not
         # apply, only a --format typed on this command line is checked.
@@ -156,7 +158,7 @@ def check(
             run_batch(
                 kb,
                 batch,
-                choose_region(kb, region),
+                where,
                 jobs=resolve_jobs(jobs),
                 project=project,
                 rules=rules,
@@ -175,7 +177,7 @@ def check(
         from ..frontends.interview import make_prompter, run_interview
 
         prompter = make_prompter(style)
-        raw = run_interview(kb, raw, prompter, choose_region(kb, region))
+        raw = run_interview(kb, raw, prompter, where)
         name = "answers"
     answers = normalise(raw, kb, name)
     _require(kb, answers, answers_file)
@@ -185,7 +187,7 @@ def check(
         _save_answers(save_answers, answers, force)
     from ..engine.assess import assess
 
-    doc = assess(kb, answers, choose_region(kb, region))
+    doc = assess(kb, answers, where)
     if save:
         from ..console.output import say
         from ..diary.store import save_assessment

@@ -13,14 +13,14 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..contract import FHIR_ANSWER_SYSTEM
+from ..contract import FHIR_NONE_CODE as NONE_CODE
+from ..contract import FHIR_QUESTIONNAIRE_URL as QUESTIONNAIRE_URL
+
 if TYPE_CHECKING:
     from ..engine.conditions import Condition
     from ..engine.model import KnowledgeBase, Question
 
-from ..contract import FHIR_ANSWER_SYSTEM, FHIR_NONE_CODE, FHIR_QUESTIONNAIRE_URL
-
-NONE_CODE = FHIR_NONE_CODE
-QUESTIONNAIRE_URL = FHIR_QUESTIONNAIRE_URL
 RISK_PROBABILITY = "http://terminology.hl7.org/CodeSystem/risk-probability"
 # The contract's likelihoods in FHIR's qualitative risk scale.
 _QUALITATIVE = {"likely": "moderate", "possible": "low"}
