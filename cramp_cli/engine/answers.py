@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnswersError
@@ -34,7 +35,16 @@ def _short(value: Any) -> str:
 
 def token(text: str) -> str:
     """`' Kidney disease '` -> `kidney_disease`."""
+    if len(text) <= 64:  # keys and choice values: the same few again on every line of a batch
+        return _short_token(text)
+    return _token(text)
+
+
+def _token(text: str) -> str:
     return _SEPARATORS.sub("_", text.strip().lower()).strip("_")
+
+
+_short_token = lru_cache(maxsize=4096)(_token)
 
 
 class Answers:

@@ -27,7 +27,7 @@ from ..contract import (
 from .answers import Answers, unanswered
 from .candidates import candidate_rules
 from .model import KnowledgeBase, Rule
-from .region import localise
+from .region import in_words_of
 
 _RANK = {level: rank for rank, level in enumerate(TRIAGE_LEVELS)}
 
@@ -107,42 +107,57 @@ class Assessment:
             return [rule.id for rule in self.advice]
         return [finding.rule.id for finding in found[kind]]
 
-    def to_document(self) -> dict[str, Any]:
-        """The assessment document of the contract, key for key."""
-        return {
+    def to_document(self, region: str | None = None) -> dict[str, Any]:
+        """The assessment document of the contract, key for key; `region` after
+        `knowledge_base` when the texts are in a region's words."""
+        doc: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "cramps", "version": __version__},
             "knowledge_base": {"version": self.kb_version, "sha256": self.kb_sha256},
-            "answers": self.answers,
-            "medications": self.medications,
-            "triage": {"level": self.level, "summary": self.summary, "because": self.because},
-            "red_flags": [finding.item for finding in self.red_flags],
-            "causes": [finding.item for finding in self.causes],
-            "self_care": self.self_care,
-            "cautions": self.cautions,
-            "see_doctor": self.see_doctor,
-            "tests_to_discuss": self.tests_to_discuss,
-            "unanswered": self.unanswered,
-            "disclaimer": self.disclaimer,
         }
+        if region is not None:
+            doc["region"] = region
+        doc.update(
+            answers=self.answers,
+            medications=self.medications,
+            triage={"level": self.level, "summary": self.summary, "because": self.because},
+            red_flags=[finding.item for finding in self.red_flags],
+            causes=[finding.item for finding in self.causes],
+            self_care=self.self_care,
+            cautions=self.cautions,
+            see_doctor=self.see_doctor,
+            tests_to_discuss=self.tests_to_discuss,
+            unanswered=self.unanswered,
+            disclaimer=self.disclaimer,
+        )
+        return doc
 
 
 def assess(kb: KnowledgeBase, answers: Answers, region: str | None = None) -> dict[str, Any]:
     """The contract's assessment document for these answers, in the words of `region` (the
-    knowledge base's default region when None)."""
-    return in_region(kb, evaluate(kb, answers).to_document(), region)
-
-
-def in_region(kb: KnowledgeBase, doc: dict[str, Any], region: str | None) -> dict[str, Any]:
-    """The document in the region's words, or as written when the file defines no regions."""
+    knowledge base's default region when None; as written when the file defines none)."""
     if not kb.regions or kb.default_region is None:
-        return doc
+        return evaluate(kb, answers).to_document()
     code = region or kb.default_region
+    return evaluate(_in_region(kb, code), answers).to_document(code)
+
+
+# Each knowledge base in use in each region's words, built on first use; the entry keeps the
+# knowledge base alive, so its id is not reused while the entry stands.
+_IN_REGION: dict[tuple[int, str], tuple[KnowledgeBase, KnowledgeBase]] = {}
+
+
+def _in_region(kb: KnowledgeBase, code: str) -> KnowledgeBase:
     if code not in kb.regions:
         from ..errors import UsageError
 
         raise UsageError(f"no region '{code}'; choose one of {', '.join(sorted(kb.regions))}")
-    return localise(doc, kb.regions[code])
+    entry = _IN_REGION.get((id(kb), code))
+    if entry is None or entry[0] is not kb:
+        if len(_IN_REGION) > 32:
+            _IN_REGION.clear()
+        entry = _IN_REGION[(id(kb), code)] = (kb, in_words_of(kb, kb.regions[code]))
+    return entry[1]
 
 
 def evaluate(kb: KnowledgeBase, answers: Answers) -> Assessment:
@@ -274,6 +289,8 @@ def _symptom_item(kb: KnowledgeBase, question_id: str, signs: list[str]) -> dict
     item = dict(kb.item_json["see_doctor"][SYMPTOM_NEEDS_DOCTOR])
     words = "; ".join(question.label_of(sign) for sign in signs)
     item["text"] = item["text"].replace(ANSWERS_PLACEHOLDER, words)
+    if kb.words_of is not None:  # kept as written until filled (region.in_words_of)
+        item["text"] = kb.words_of.rewrite(item["text"])
     item["because"] = [{"question": question_id, "answer": sign} for sign in signs]
     return item
 

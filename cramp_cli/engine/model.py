@@ -145,6 +145,9 @@ class KnowledgeBase(NamedTuple):
     citations: Mapping[str, list[str]]
     regions: Mapping[str, Region] = {}
     default_region: str | None = None
+    # The region whose words the texts above are already in (engine/region.in_words_of), or
+    # None for the texts as written.
+    words_of: Region | None = None
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

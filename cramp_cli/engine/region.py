@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-# Assessment sections and the fields of their items that a person reads.
+from ..contract import ANSWERS_PLACEHOLDER
+
+if TYPE_CHECKING:
+    from .model import KnowledgeBase
+
+# Assessment sections and the fields of their items that a person reads (the rest, ids and
+# citations, stay as published).
 _READ = {
     "red_flags": ("title", "advice"),
     "causes": ("title", "explanation"),
@@ -36,7 +43,15 @@ def _rewriter(phrases: Mapping[str, str]) -> Callable[[str], str]:
         return lambda text: text
     ordered = sorted(phrases, key=len, reverse=True)
     pattern = re.compile("|".join(rf"(?<![\w]){re.escape(p)}(?![\w])" for p in ordered))
-    return lambda text: pattern.sub(lambda m: phrases[m.group(0)], text)
+
+    # The texts come from the knowledge base, so a run meets the same few hundred again and
+    # again; scanning each for every phrase cost more than the rest of an assessment together.
+    # Bounded, because texts that quote a person's answers are not from a fixed set.
+    @lru_cache(maxsize=4096)
+    def rewrite(text: str) -> str:
+        return pattern.sub(lambda m: phrases[m.group(0)], text)
+
+    return rewrite
 
 
 def build_regions(data: Mapping[str, Any] | None) -> tuple[dict[str, Region], str | None]:
@@ -70,25 +85,49 @@ def region_for_locale(regions: Mapping[str, Region], default: str, locale: str |
     return default
 
 
-def localise(doc: dict[str, Any], region: Region) -> dict[str, Any]:
-    """The assessment in the region's words, with `region` after `knowledge_base`."""
+def in_words_of(kb: KnowledgeBase, region: Region) -> KnowledgeBase:
+    """The knowledge base with every text a person reads already in the region's words.
+
+    An assessment is assembled from these texts, so rewriting them once per run, rather than
+    every document's copy of them, makes an assessment in a region cost what one as written
+    does. Citations stay as published. A text with a placeholder is kept as written: it is
+    rewritten once filled (`words_of`), so a phrase is never rewritten twice.
+    """
     rewrite = region.rewrite
-    out: dict[str, Any] = {}
-    for key, value in doc.items():
-        if key == "triage":
-            value = {**value, "summary": rewrite(value["summary"])}
-        elif key == "disclaimer":
-            value = rewrite(value)
-        elif key in _READ:
-            fields = _READ[key]
-            value = [
-                {
-                    k: (rewrite(v) if k in fields and isinstance(v, str) else v)
-                    for k, v in item.items()
-                }
-                for item in value
-            ]
-        out[key] = value
-        if key == "knowledge_base":
-            out["region"] = region.code
-    return out
+
+    def said(text: str | None) -> str | None:
+        return None if text is None else rewrite(text)
+
+    rules = tuple(
+        rule._replace(
+            title=rewrite(rule.title),
+            explanation=said(rule.explanation),
+            advice=said(rule.advice),
+            reassurance=said(rule.reassurance),
+            summary=said(rule.summary),
+        )
+        for rule in kb.rules
+    )
+    item_json = {
+        section: {
+            item_id: {
+                key: (
+                    rewrite(value)
+                    if key in _READ[section]
+                    and isinstance(value, str)
+                    and ANSWERS_PLACEHOLDER not in value
+                    else value
+                )
+                for key, value in item.items()
+            }
+            for item_id, item in items.items()
+        }
+        for section, items in kb.item_json.items()
+    }
+    return kb._replace(
+        rules=rules,
+        item_json=item_json,
+        triage_summaries={level: rewrite(text) for level, text in kb.triage_summaries.items()},
+        disclaimer=rewrite(kb.disclaimer),
+        words_of=region,
+    )
