@@ -163,3 +163,39 @@ def as_shown(kb, text: str, region: str | None = None) -> str:
 def advice_as_shown(kb, rule_id: str, region: str | None = None) -> str:
     """A red flag's advice as a person reads it (see as_shown)."""
     return as_shown(kb, kb.rule(rule_id).advice, region)
+
+
+# The fields of each assessment section that a person reads: what a region rewords.
+_READ_FIELDS = {
+    "red_flags": ("title", "advice"),
+    "causes": ("title", "explanation"),
+    "self_care": ("title", "text"),
+    "cautions": ("title", "text"),
+    "see_doctor": ("text",),
+}
+
+
+def reworded(kb, doc: dict[str, Any], region: str | None) -> dict[str, Any]:
+    """The plain definition of an assessment in a region's words: the document as written,
+    with every text a person reads rewritten and `region` after `knowledge_base`. The engine
+    gets there another way (the knowledge base reworded once per run); this is the oracle."""
+    code = region or kb.default_region
+    rewrite = kb.regions[code].rewrite
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key == "triage":
+            value = {**value, "summary": rewrite(value["summary"])}
+        elif key == "disclaimer":
+            value = rewrite(value)
+        elif key in _READ_FIELDS:
+            value = [
+                {
+                    k: rewrite(v) if k in _READ_FIELDS[key] and isinstance(v, str) else v
+                    for k, v in item.items()
+                }
+                for item in value
+            ]
+        out[key] = value
+        if key == "knowledge_base":
+            out["region"] = code
+    return out

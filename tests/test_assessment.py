@@ -9,10 +9,10 @@ import os
 import pytest
 
 from cramp_cli.engine.answers import normalise
-from cramp_cli.engine.assess import assess, evaluate, in_region
+from cramp_cli.engine.assess import assess, evaluate
 from cramp_cli.engine.explain import explain
 from cramp_cli.knowledge.cases import cases_of, run_case
-from tests.conftest import CONTRACT_KEYS, EXAMPLES, invoke, write_answers
+from tests.conftest import CONTRACT_KEYS, EXAMPLES, invoke, reworded, write_answers
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ def test_check_json_is_the_assessments_document(kb, tmp_path, path):
     assessment = evaluate(kb, normalise(answers, kb))
     doc = assessment.to_document()
     # the command writes the document in the reader's region (the tests' CRAMPS_REGION)
-    shown = in_region(kb, doc, os.environ["CRAMPS_REGION"])
+    shown = reworded(kb, doc, os.environ["CRAMPS_REGION"])
     assert result.stdout == json.dumps(shown, indent=2, ensure_ascii=False) + "\n"
     assert list(doc) == CONTRACT_KEYS
     assert doc["triage"] == {
@@ -37,7 +37,7 @@ def test_check_json_is_the_assessments_document(kb, tmp_path, path):
     }
     assert [f["id"] for f in doc["red_flags"]] == assessment.fired("red_flag")
     assert [c["id"] for c in doc["causes"]] == assessment.fired("cause")
-    assert assess(kb, normalise(answers, kb)) == in_region(kb, doc, None)  # the default region
+    assert assess(kb, normalise(answers, kb)) == reworded(kb, doc, None)  # the default region
 
 
 def test_the_document_is_the_same_every_time(kb):

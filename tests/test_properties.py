@@ -21,7 +21,7 @@ from cramp_cli.errors import AnswersError
 from cramp_cli.knowledge.cases import run_all, run_case
 from cramp_cli.knowledge.safety import check_assessment
 from cramp_cli.schemas import ASSESSMENT_KEYS, Assessment, answers_model
-from tests.conftest import RULES, invoke
+from tests.conftest import RULES, invoke, reworded
 
 
 def shipped_knowledge():
@@ -166,6 +166,18 @@ def test_every_canonical_document_evaluates_without_error(doc):
     Assessment.model_validate(assessment)
     assert check_assessment(assessment) == []
     assert json.dumps(assessment) == json.dumps(assess(KB, normalise(doc, KB)))
+
+
+@FAST
+@given(canonical_documents(), st.sampled_from(sorted(KB.regions)))
+def test_every_region_says_what_rewording_the_document_would_say(doc, region):
+    """The engine puts the knowledge base in a region's words once per run rather than each
+    document: what a person reads must be exactly the document as written, reworded."""
+    from cramp_cli.engine.assess import evaluate
+
+    answers = normalise(doc, KB)
+    written = evaluate(KB, answers).to_document()
+    assert json.dumps(assess(KB, answers, region)) == json.dumps(reworded(KB, written, region))
 
 
 @pytest.mark.slow
