@@ -30,6 +30,7 @@ def read(kb, typed):
         ("Simvastatin 20mg nocte", ["simvastatin"], ["statin"], "exact"),
         ("furosemide 40mg mane", ["furosemide"], ["loop_diuretic"], "exact"),
         ("Ventolin inhaler 2 puffs prn", ["salbutamol"], ["short_acting_beta_agonist"], "brand"),
+        ("salbutamol inh PRN", ["salbutamol"], ["short_acting_beta_agonist"], "exact"),
         ("albuterol", ["salbutamol"], ["short_acting_beta_agonist"], "exact"),
         ("Adalat LA 30", ["nifedipine"], ["calcium_channel_blocker"], "brand"),
         ("losartan potassium 50mg od", ["losartan"], ["angiotensin_receptor_blocker"], "exact"),

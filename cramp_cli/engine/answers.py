@@ -321,7 +321,7 @@ def _refuse_broken_text(raw: Mapping[str, Any], source: str | None) -> None:
     for key, value in raw.items():
         texts = [key, *(value if isinstance(value, list) else [value])]
         for text in texts:
-            if isinstance(text, str):
+            if isinstance(text, str) and not text.isascii():  # ASCII is always valid
                 try:
                     text.encode("utf-8")
                 except UnicodeEncodeError:

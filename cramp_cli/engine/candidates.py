@@ -103,7 +103,7 @@ def candidate_rules(kb: KnowledgeBase, facts: Facts) -> list[Rule]:
     """kb.rules less those that cannot fire for these answers, in the same order."""
     index = _INDEXES.get(id(kb.rules))
     if index is None or index.rules is not kb.rules:
-        if len(_INDEXES) > 8:
+        if len(_INDEXES) > 32:  # a knowledge base and its regions' views (engine/region.py)
             _INDEXES.clear()
         index = _INDEXES[id(kb.rules)] = RuleIndex(kb.rules)
     return index.candidates(facts)
