@@ -31,6 +31,8 @@ def read(kb, typed):
         ("furosemide 40mg mane", ["furosemide"], ["loop_diuretic"], "exact"),
         ("Ventolin inhaler 2 puffs prn", ["salbutamol"], ["short_acting_beta_agonist"], "brand"),
         ("salbutamol inh PRN", ["salbutamol"], ["short_acting_beta_agonist"], "exact"),
+        ("HCTZ 25mg po qd", ["hydrochlorothiazide"], ["thiazide_diuretic"], "exact"),
+        ("Simvastatin 40 mg po qhs", ["simvastatin"], ["statin"], "exact"),
         ("albuterol", ["salbutamol"], ["short_acting_beta_agonist"], "exact"),
         ("Adalat LA 30", ["nifedipine"], ["calcium_channel_blocker"], "brand"),
         ("losartan potassium 50mg od", ["losartan"], ["angiotensin_receptor_blocker"], "exact"),
