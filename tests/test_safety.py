@@ -155,6 +155,56 @@ def test_emergency_advice_must_tell_to_call(data):
     assert any("emergency advice must tell" in p for p in problems(data))
 
 
+CALL_NOW = "Call 999 (UK), 112 (EU) or 911 (North America) now."
+
+
+def test_an_urgent_red_flag_that_calls_999_outright_fails(data):
+    """Below an emergency the short result shows a sentence naming the numbers as when to
+    call: one that says to call now would read as the action of an urgent flag."""
+    dvt = rule(data, "possible_dvt")
+    dvt["advice"] = dvt["advice"] + " " + CALL_NOW
+    found = problems(data)
+    assert any("must say when to call them" in p and "now." in p for p in found), found
+
+
+def test_an_urgent_red_flag_whose_every_sentence_calls_999_fails(data):
+    rule(data, "prolonged_cramp")["advice"] = "If it lasts, call 999 (UK), 112 (EU) or 911 now."
+    found = problems(data)
+    assert any("needs a sentence that does not name the emergency numbers" in p for p in found)
+
+
+def test_a_red_flag_raised_to_emergency_must_open_with_the_call(data):
+    """possible_electrolyte_emergency with its urgent sentence first would lead with 'see a
+    doctor today' at an emergency."""
+    flag = rule(data, "possible_electrolyte_emergency")
+    first, second, *rest = flag["advice"].split(". ")
+    flag["advice"] = ". ".join([second, first, *rest])
+    found = problems(data)
+    assert any("must open its advice with the call" in p for p in found), found
+
+
+def test_the_short_line_checks_read_each_regions_words(data):
+    """In New Zealand 111 is the emergency number: an urgent action that says "ring 111"
+    (the UK's non-emergency line) would read there as a call to it now."""
+    rule(data, "prolonged_cramp")["advice"] = (
+        "See a doctor today or ring 111. Ordinary night cramps last up to 10 minutes."
+    )
+    found = problems(data)
+    assert any("(nz)" in p and "must say when to call them" in p for p in found), found
+    assert not any("(uk)" in p for p in found), found
+
+
+def test_rules_validate_refuses_an_urgent_flag_that_calls_999_now(tmp_path):
+    text = RULES.read_text(encoding="utf-8")
+    old = 'advice: "See a doctor today (urgent GP appointment or NHS 111). Ordinary night'
+    assert old in text
+    path = tmp_path / "rules.yaml"
+    path.write_text(text.replace(old, f'advice: "{CALL_NOW} Ordinary night', 1))
+    result = invoke("rules", "validate", str(path))
+    assert result.code == 3
+    assert "must say when to call them" in result.stderr
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -280,3 +280,172 @@ def test_markdown_puts_the_short_part_before_the_details(cli, tmp_path):
     sources_at = out.index("Source: ")
     assert short_at < out.index("## What may be causing your cramps") < details_at < sources_at
     assert "not a diagnosis" in out[details_at:]
+
+
+# --------------------------------------------------------------------------- a red flag's line
+#
+# A red flag's lines in the short result say what to do at the level the flag holds for these
+# answers (its `triage` in the JSON), never the action of another level: a flag at `urgent`
+# shows an urgent action, and the emergency numbers only in a sentence that says when ("If
+# ..., call 999"); a flag at `emergency` shows the call. Words that name each level's action,
+# as the knowledge base writes them:
+LEVEL_WORDS = {
+    "urgent": re.compile(r"\b(today|urgent)\b", re.IGNORECASE),
+    "routine": re.compile(r"\b(book|appointment)\b", re.IGNORECASE),
+}
+LOWER_ACTION = re.compile(r"\b(today|book|appointment)\b", re.IGNORECASE)
+PLAIN_ENV = {"COLUMNS": "80", "TERM": "dumb"}
+
+
+def _flag_block(out: str, level: str, title: str) -> tuple[list[str], int]:
+    """The sentences under a red flag's heading in the plain short result (its `Because:`
+    line left out), and the line the heading stands on."""
+    from cramp_cli.render.words import sentences
+
+    lines = out.splitlines()
+    head = f"{NAMES[level]}: {title}."
+    at = next((n for n, line in enumerate(lines) if line == head), None)
+    assert at is not None, f"no line {head!r} in:\n{out}"
+    body: list[str] = []
+    for line in lines[at + 1 :]:
+        if not line.startswith("  ") or line.strip().startswith("Because:"):
+            break
+        body.append(line.strip())
+    return sentences(" ".join(body)), at
+
+
+def _calls(sentence: str) -> bool:
+    return re.search(r"(?<!\w)999(?!\w)", sentence) is not None
+
+
+def _conditional(sentence: str) -> bool:
+    return re.search(r"\bif\b", sentence, re.IGNORECASE) is not None
+
+
+def _check_flag_line(out: str, doc: dict, flag: dict) -> None:
+    """The short line of `flag` in `out` fits the level the JSON gives it."""
+    level = flag["triage"]
+    shown, at = _flag_block(out, level, flag["title"])
+    said = " ".join(" ".join(out.splitlines()[:at]).split())  # the verdict above it
+    if level == "emergency":
+        assert _calls(" ".join(shown)) or _calls(said), (flag["id"], out)
+        assert not any(LOWER_ACTION.search(s) for s in shown), (flag["id"], shown)
+        return
+    assert shown, (flag["id"], out)
+    action = shown[0]
+    assert not _calls(action), (flag["id"], level, action)
+    assert LEVEL_WORDS[level].search(action), (flag["id"], level, action)
+    for sentence in shown:
+        # the emergency numbers only as a condition, after the action
+        assert not _calls(sentence) or _conditional(sentence), (flag["id"], sentence)
+    # red flags come before any cause, tip or caution
+    for heading_ in ("What may be causing", "What you can do", "Take care", "When to see"):
+        later = out.find(heading_)
+        assert later == -1 or later > out.index(flag["title"]), (flag["id"], heading_)
+
+
+def _check(cli, tmp_path, answers: dict, *extra: str):
+    path = write_answers(tmp_path, answers, "flag.json")
+    doc = cli("check", "--no-input", "--answers", str(path), "--format", "json").json()
+    result = cli("check", "--no-input", "--answers", str(path), "--plain", *extra, env=PLAIN_ENV)
+    assert result.code == 0, result.stderr
+    return doc, result.stdout
+
+
+PALPITATIONS = {"age": 50, "sex": "male", "symptoms": ["palpitations"]}
+
+
+@pytest.mark.parametrize("style", ["text", "plain", "markdown"])
+def test_palpitations_alone_show_the_urgent_action_not_a_call_to_999(cli, tmp_path, style):
+    """possible_electrolyte_emergency holds at urgent on palpitations alone: its line says to
+    see a doctor today, and 999 only under the condition that makes it an emergency."""
+    path = write_answers(tmp_path, PALPITATIONS)
+    doc = cli("check", "--no-input", "--answers", str(path), "--format", "json").json()
+    (flag,) = doc["red_flags"]
+    assert (flag["id"], flag["triage"], doc["triage"]["level"]) == (
+        "possible_electrolyte_emergency",
+        "urgent",
+        "urgent",
+    )
+    extra = {"text": (), "plain": ("--plain",), "markdown": ("--format", "markdown")}[style]
+    out = cli("check", "--no-input", "--answers", str(path), *extra, env=TEXT_ENV).stdout
+    short = " ".join(out.split("## The details")[0].replace("*", "").split())
+    from cramp_cli.render.words import sentences
+
+    said = sentences(short)
+    action = "With palpitations alone, see a doctor today"
+    assert action in short, out
+    for sentence in said:
+        # every 999 on the page is conditional: no "call 999 now" said outright
+        assert not _calls(sentence) or _conditional(sentence), sentence
+    # the emergency instruction is still there as a condition, after the urgent action
+    condition = "If you have fainted, had a fit or have chest pain or sudden breathlessness"
+    assert condition in short
+    assert short.index(action) < short.index(condition)
+
+
+def test_palpitations_alone_in_the_plain_short_line(cli, tmp_path):
+    doc, out = _check(cli, tmp_path, PALPITATIONS)
+    shown, _ = _flag_block(out, "urgent", doc["red_flags"][0]["title"])
+    assert shown[0].startswith("With palpitations alone, see a doctor today"), shown
+    _check_flag_line(out, doc, doc["red_flags"][0])
+
+
+def test_palpitations_alone_keep_the_whole_advice_in_full(cli, tmp_path, kb):
+    from tests.conftest import advice_as_shown
+
+    path = write_answers(tmp_path, PALPITATIONS)
+    out = cli("check", "--no-input", "--answers", str(path), "--full", "--plain").stdout
+    advice = advice_as_shown(kb, "possible_electrolyte_emergency", "uk")
+    assert " ".join(advice.split()) in " ".join(out.split())
+
+
+@pytest.mark.parametrize("sign", ["fainting", "seizure", "breathless_or_chest_pain"])
+def test_palpitations_with_an_emergency_sign_show_the_call(cli, tmp_path, sign):
+    doc, out = _check(cli, tmp_path, {**PALPITATIONS, "symptoms": ["palpitations", sign]})
+    flag = next(f for f in doc["red_flags"] if f["id"] == "possible_electrolyte_emergency")
+    assert flag["triage"] == "emergency" and doc["triage"]["level"] == "emergency"
+    shown, _ = _flag_block(out, "emergency", flag["title"])
+    assert shown and _calls(shown[0]), shown  # the call leads, not the urgent action
+    assert not any("see a doctor today" in s.lower() for s in shown), shown
+    _check_flag_line(out, doc, flag)
+
+
+def _red_flag_examples():
+    """(rule id, n) for every red flag's n-th firing example (`cases.fires`) in rules.yaml."""
+    import yaml
+
+    from tests.conftest import RULES
+
+    data = yaml.safe_load(RULES.read_text(encoding="utf-8"))
+    for rule in data["rules"]:
+        if rule.get("kind") == "red_flag":
+            for n in range(len(rule["cases"]["fires"])):
+                yield pytest.param(rule["id"], n, id=f"{rule['id']}-{n}")
+
+
+@pytest.mark.parametrize(("rule_id", "n"), list(_red_flag_examples()))
+def test_every_red_flags_short_line_fits_the_level_it_holds(cli, tmp_path, kb, rule_id, n):
+    doc, out = _check(cli, tmp_path, dict(kb.rule(rule_id).cases_fire[n]))
+    flag = next(f for f in doc["red_flags"] if f["id"] == rule_id)
+    if doc["triage"]["level"] == "emergency" and flag["triage"] != "emergency":
+        # beside an emergency a lower flag is named, not acted on
+        also = " ".join(out.split())
+        assert "Also tell the doctor about: " in also and flag["title"] in also
+        assert f"{NAMES[flag['triage']]}: {flag['title']}." not in out
+        return
+    _check_flag_line(out, doc, flag)
+
+
+def test_every_red_flag_is_tried_at_its_base_level(cli, tmp_path, kb):
+    """The examples above reach every red flag in rules.yaml at the level the rule sets
+    before any escalation, so each base level's line is checked."""
+    flags = [r for r in kb.rules if r.kind == "red_flag"]
+    assert len(flags) >= 25
+    for rule in flags:
+        levels = []
+        for case in rule.cases_fire:
+            path = write_answers(tmp_path, dict(case), "case.json")
+            doc = cli("check", "--no-input", "--answers", str(path), "--format", "json").json()
+            levels += [f["triage"] for f in doc["red_flags"] if f["id"] == rule.id]
+        assert rule.triage in levels, (rule.id, rule.triage, levels)

@@ -12,8 +12,10 @@ letters of other scripts mapped to Latin, case folded; and quinine is looked for
 (the words, the words with spelled-out letters joined, and every letter run together), with the
 names taken from the file's own medicine dictionary. Text a person reads may hold no invisible
 or control character at all. Structural rules no wording can dodge: the emergency numbers well
-formed wherever emergency advice stands, each contract red flag at its contract level, and
-emergency advice that tells the person to call.
+formed wherever emergency advice stands, each contract red flag at its contract level,
+emergency advice that tells the person to call, and red flag advice that lets the short result
+show the action of the level the flag holds (below an emergency, the emergency numbers only in
+a sentence that says when to call them).
 """
 
 from __future__ import annotations
@@ -661,8 +663,54 @@ def check_structure(kb: KnowledgeBase) -> list[Breach]:
                     "emergency advice must tell the person to call 999, 112 and 911",
                 )
             )
+        problems += [(("rules", i, "advice"), rule.id, m) for m in _short_line_problems(kb, rule)]
     problems += _probe_red_flags(kb)
     return problems
+
+
+def _short_line_problems(kb: KnowledgeBase, rule: Any) -> list[str]:
+    """What would make the short result show a red flag's action at the wrong level.
+
+    The short result (render/summary.instructions) takes, for a flag below an emergency, the
+    first sentence of its advice that names no emergency number as what to do, and shows the
+    sentences naming one after it as when to call; at an emergency it leads with the advice's
+    opening sentence. So below an emergency the advice needs a sentence without the numbers,
+    and every sentence with them must say when ("If ..."), never "call 999 now" outright; and a
+    flag that `triage_when` raises to an emergency opens its advice with the call, or the
+    lower level's action would lead at the emergency.
+    """
+    from .readability import sentences as reader_sentences  # the renderer's sentences
+
+    found: list[str] = []
+    if rule.triage == "emergency":
+        return found
+    raised = any(tw.level == "emergency" for tw in rule.triage_when)
+    # the advice as written, with the knowledge base's numbers, and as each region says it,
+    # with that region's (New Zealand's 111 is an emergency number; the UK's NHS 111 is not)
+    said_as = [("", rule.advice or "", EMERGENCY_NUMBERS)] + [
+        (f" ({code})", region.rewrite(rule.advice or ""), tuple(region.emergency))
+        for code, region in kb.regions.items()
+    ]
+    for where, advice, numbers in said_as:
+        said = reader_sentences(advice)
+        calls = [names_numbers(s, numbers, any_of=True) for s in said]
+        if said and all(calls):
+            found.append(
+                f"at '{rule.triage}' the advice{where} needs a sentence that does not name the "
+                "emergency numbers: the action the short result shows at that level"
+            )
+        for sentence, call in zip(said, calls, strict=True):
+            if call and not re.search(r"\bif\b", normalise_text(sentence)):
+                found.append(
+                    f"at '{rule.triage}' a sentence{where} naming the emergency numbers must "
+                    f'say when to call them ("If ..., call ..."), not call now: {sentence!r}'
+                )
+        if raised and said and not calls[0]:
+            found.append(
+                f"a red flag that triage_when raises to 'emergency' must open its advice{where} "
+                "with the call to the emergency numbers: the short result leads with it there"
+            )
+    return list(dict.fromkeys(found))
 
 
 def _probe_red_flags(kb: KnowledgeBase) -> list[Breach]:

@@ -10,14 +10,16 @@ verdict again in one line. At an emergency nothing general is said: the verdict,
 flags with what to do, the emergency numbers.
 
 It selects and shortens the knowledge base's own sentences and adds no clinical fact: a red
-flag's instruction is the first sentence of its advice with the sentences that say what not
-to do or when to call the emergency numbers; an item is its title, or its first sentence.
-Reference markers belong to the full result.
+flag's instruction is the first sentence of its advice that fits the level the flag holds (below
+an emergency, one that does not name the emergency numbers), with the sentences that say what
+not to do or when to call the emergency numbers (`instructions`); an item is its title, or its
+first sentence. Reference markers belong to the full result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,25 +72,45 @@ class Short:
     compact: bool = False  # no blank lines between sections: the last resort of `fit`
 
 
-def instructions(advice: str, numbers: str, level: str) -> list[str]:
-    """The sentences of a red flag's advice a person must act on, in the advice's order.
+def instructions(advice: str, numbers: str, level: str, digits: Sequence[str] = ()) -> list[str]:
+    """The sentences of a red flag's advice a person must act on, at the level the flag holds.
 
-    The first sentence says what to do now (with the next one when it is only a few words);
-    sentences starting "Do not" say what could do harm
-    (do not massage that leg); below an emergency, sentences naming the emergency numbers say
-    when it becomes one.
+    A sentence naming the emergency numbers (`numbers` as the region says them, or one of
+    `digits` standing alone) is the emergency's; the others belong below it. So what to do now
+    is, at an emergency, the advice's first sentence (with the first sentence naming the
+    numbers, when that one does not); below an emergency, the first sentence that does not
+    name them: an advice that opens "If you have fainted ..., call 999 now" before "With
+    palpitations alone, see a doctor today" says the second to a person with palpitations
+    alone. A first sentence of a few words ("See a doctor today.") keeps the next one, saying
+    how. Then, in the advice's order, the sentences starting "Do not" (what could do harm: do
+    not massage that leg) and, below an emergency, those naming the numbers: when it becomes
+    one. The knowledge checks hold such a sentence to saying when ("if"), so it is never the
+    action of a flag below an emergency.
     """
     said = sentences(advice)
+
+    def calls(sentence: str) -> bool:
+        if numbers and numbers in sentence:
+            return True
+        return any(re.search(rf"(?<!\w){re.escape(d)}(?!\w)", sentence) for d in digits)
+
     act = ("Do not", "Take no more", "While you wait")
+    if level == "emergency":
+        start = 0
+    else:
+        start = next((n for n, sentence in enumerate(said) if not calls(sentence)), 0)
     keep: list[str] = []
+    rest: list[str] = []
     for n, sentence in enumerate(said):
-        # a first sentence of a few words ("See a doctor today.") keeps the one saying how
-        brief_start = n == 1 and len(said[0].split()) < 6
-        calls = bool(numbers) and numbers in sentence
-        says_when_to_call = calls and (level != "emergency" or not any(numbers in k for k in keep))
-        if n == 0 or brief_start or sentence.startswith(act) or says_when_to_call:
+        if n == start:
             keep.append(sentence)
-    return keep
+        elif n == start + 1 and len(said[start].split()) < 6 and not calls(sentence):
+            keep.append(sentence)  # "See a doctor today." keeps the sentence saying how
+        elif sentence.startswith(act):
+            rest.append(sentence)
+        elif calls(sentence) and (level != "emergency" or not any(map(calls, keep + rest))):
+            rest.append(sentence)  # below an emergency: when it becomes one
+    return keep + rest
 
 
 def _cut(items: list[str], limit: int) -> tuple[list[str], int]:
@@ -99,6 +121,7 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
     triage = doc["triage"]
     level = triage["level"]
     numbers = words.numbers(doc.get("region"))
+    digits = words.emergency_digits(doc.get("region"))
     head = words.verdict(doc)
     short = Short(level=level, headline=head, summary=triage["summary"])
     for flag in doc["red_flags"]:
@@ -112,7 +135,7 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
                 # a sentence the verdict above already says is not said twice
                 instructions=[
                     s
-                    for s in instructions(flag["advice"], numbers, flag["triage"])
+                    for s in instructions(flag["advice"], numbers, flag["triage"], digits)
                     if s not in triage["summary"]
                 ],
                 because=words.because(flag["because"]),

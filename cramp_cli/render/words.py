@@ -108,6 +108,12 @@ class Words:
         found = self.regions.get(region or "")
         return found[0](self.emergency_numbers) if found else self.emergency_numbers
 
+    def emergency_digits(self, region: str | None) -> tuple[str, ...]:
+        """The emergency numbers themselves ("999"), as a phone needs them: the region's, or
+        without one, those the knowledge base's phrase names."""
+        found = self.regions.get(region or "")
+        return found[1] if found else tuple(re.findall(r"(?<!\w)\d{3}(?!\w)", self.numbers(None)))
+
     def verdict(self, doc: Mapping[str, Any]) -> str:
         """The level in words with its action, in the words of the document's region."""
         triage, region = doc["triage"], doc.get("region")
