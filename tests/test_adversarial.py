@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from cramp_cli.knowledge.loader import _cache_name
 from tests.conftest import RULES, invoke, one_error_line
 
 EMERGENCY = {"age": 50, "symptoms": ["breathless_or_chest_pain"]}
@@ -78,7 +79,7 @@ def test_a_cache_planted_without_a_key_is_ignored(_isolated_home, kb):
     data = json.loads(json.dumps(dict(kb.data)))
     data["self_care"][0]["title"] = "Take quinine"
     entry = {"sha256": kb.sha256, "cramps": "x", "data": data}
-    name = f"kb-{kb.sha256}-{__import__('cramp_cli').__version__}-1.json"
+    name = _cache_name(kb.sha256)
     (folder / name).write_text(json.dumps(entry))
     result = invoke("check", "--age", "40", "--symptom", "none", "--format", "json")
     assert "quinine" not in json.dumps(result.json()["self_care"]).lower()

@@ -22,7 +22,9 @@ from ..engine.model import KnowledgeBase, build
 from ..errors import Problem, RulesError
 
 MAX_RULES_BYTES = 8 * 1024 * 1024
-CACHE_FORMAT = 1
+# Raised whenever what is checked before caching changes (a new safety check, say), so that a
+# rules file cached under the old checks is checked again under the new ones.
+CACHE_FORMAT = 2
 
 
 # --------------------------------------------------------------------------- loading
