@@ -69,7 +69,7 @@ class FakePrompter:
         )
         return self._next(message)
 
-    def checkbox(self, message, choices, *, validate=None, instruction=None, checked=()):
+    def checkbox(self, message, choices, *, validate=None, instruction=None, checked=(), empty=""):
         return self._next(message)
 
     def confirm(self, message, *, default=True):

@@ -173,7 +173,9 @@ def _ask(prompter: "Prompter", values: dict[str, Any]) -> dict[str, Any]:
     if values["helped"] is None:
         got["helped"] = tuple(
             prompter.checkbox(
-                "What eased it? (none is fine)", [(w.capitalize(), w) for w in HELPED]
+                "What eased it? (none is fine)",
+                [(w.capitalize(), w) for w in HELPED],
+                empty="Nothing",
             )
         )
     return got

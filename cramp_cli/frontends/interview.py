@@ -483,7 +483,8 @@ class Interview:
         """Any of the choices, or "None of these" (first), or "Don't know" (last).
 
         Enter with nothing ticked is "don't know": for the warning signs, pressing Enter without
-        reading must never count as "none of these". Every ticked item is echoed in full.
+        reading must never count as "none of these". The prompter echoes every ticked item in
+        full, and an empty answer as "Don't know".
         """
         items = list(question.choices if choices is None else choices)
         options = [
@@ -504,15 +505,12 @@ class Interview:
             validate=checklist_validator,
             checked=checked,
             instruction=CHECKLIST_KEYS,
+            empty=DONT_KNOW_LABEL,
         )
         if not picked or DONT_KNOW in picked:
-            if not picked:
-                self.prompter.say(f"  {DONT_KNOW_LABEL}")
             return DONT_KNOW
         if NONE_OF_THESE in picked:
             return []
-        for value in picked:
-            self.prompter.say(f"  ticked: {question.label_of(value)}")
         return list(picked)
 
     def ask_warning_signs(self, question: Question) -> Any:

@@ -17,10 +17,12 @@ from typing import IO, Any
 from .prompts import (
     BACK_KEY,
     BACK_LABEL,
+    NOTHING_TICKED,
     GoBack,
     Validator,
     is_back,
     terminal_width,
+    ticked_lines,
     wrap_label,
     wrap_text,
 )
@@ -166,9 +168,11 @@ class LinePrompter:
         instruction: str | None = None,
         checked: Sequence[Any] = (),
         back: bool = False,
+        empty: str = NOTHING_TICKED,
     ) -> list[Any]:
         """Numbers typed on one line, apart by spaces or commas; Enter alone keeps the ticks
-        already there (none at first)."""
+        already there (none at first). The answer is echoed as the widgets echo it: every
+        ticked label in full, or `empty` when nothing is ticked."""
         from .prompts import same_value
 
         titles = [title for title, _ in choices]
@@ -197,6 +201,9 @@ class LinePrompter:
             picked = [values[i] for i in ticked]
             verdict = True if validate is None else validate(picked)
             if verdict is True:
+                labels = [titles[i] for i in ticked]
+                for line in ticked_lines(labels, empty, self._columns()):
+                    self._write(line + "\n")
                 return picked
             self._refuse(str(verdict) if verdict else "That answer is not accepted")
 
