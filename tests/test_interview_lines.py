@@ -98,6 +98,15 @@ def test_every_warning_label_is_shown_whole_at_60_columns(kb):
         assert re.sub(r"\s+", " ", choice.label) in flat
 
 
+def test_a_near_miss_needs_y_or_n_and_enter_alone_is_refused(kb):
+    screens = len(warning_sign_screens(kb, kb.question_by_id["symptoms"]))
+    answers, out = run(kb, ["58", "m", *["1"] * screens, "Liptor", "", "n", *[""] * 40])
+    assert answers["medications"] == ["Liptor"]  # kept as typed: the person said n
+    asked = out.split("Did you mean Lipitor for 'Liptor'? (y or n)\n")[1]
+    assert asked.startswith("> ") and asked.split("> ")[1] == "  ! Type y or n\n"
+    assert "(Y/n)" not in out
+
+
 def test_end_of_input_is_an_interruption(kb):
     with pytest.raises(KeyboardInterrupt):
         run(kb, ["58"])

@@ -108,6 +108,7 @@ class FakePrompter:
         return picked
 
     def confirm(self, message, *, default=True, back=False):
+        self.defaults[message] = default
         return self._next(message, back)
 
     def say(self, text):
@@ -796,6 +797,9 @@ def test_a_near_miss_is_confirmed_or_retyped_and_an_unknown_name_is_kept(kb):
     assert any(line.startswith("  furosemide 40mg -> furosemide, ") for line in prompter.said)
     assert any(line.startswith("  xyzzyfloxin -> not recognised") for line in prompter.said)
     assert "  xyzzyfloxin -> kept as typed" in prompter.said
+    confirms = [m for m in prompter.messages if m.startswith("Did you mean")]
+    assert len(confirms) == 2
+    assert all(prompter.defaults[m] is None for m in confirms)  # y or n, not Enter alone
 
 
 def test_medicines_end_up_in_the_answers_and_an_unknown_is_reported(kb):

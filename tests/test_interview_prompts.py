@@ -505,3 +505,33 @@ def test_the_interview_echoes_the_signs_ticked_in_full(kb, drawn):
         f"ticked: {symptoms.label_of('breathless_or_chest_pain')} "
         f"ticked: {symptoms.label_of('fainting')}"
     )
+
+
+# --------------------------------------------------------------------------- "Did you mean"
+
+
+@pytest.mark.parametrize(("key", "meant"), [("y", True), ("n", False)])
+def test_a_confirm_without_a_default_waits_for_y_or_n(drawn, key, meant):
+    inp, terminal = drawn
+    inp.send_text(ENTER + ENTER + key)  # Enter alone must not answer (it would be False)
+    prompter = QuestionaryPrompter(input=inp, output=terminal.output)
+    assert prompter.confirm("Did you mean Lipitor for 'Liptor'?", default=None) is meant
+    shown = "\n".join(terminal.lines())
+    assert "(y or n)" in shown and "(Y/n)" not in shown and "(y/N)" not in shown
+    assert terminal.lines()[-1].endswith("Yes" if meant else "No")
+
+
+def test_enter_at_a_near_miss_keeps_nothing_for_the_person_until_n_is_typed(kb, pipe):
+    script = [
+        ("How old is the person", typed("58")),
+        ("What is your sex?", "m"),
+        *signs(kb),
+        ("Which medicines", typed("Liptor")),
+        ("Did you mean Lipitor for 'Liptor'?", ENTER + "n"),
+        ("Retype 'Liptor'", ENTER),  # only asked when the guess was declined
+        *rest_dont_know()[1:],
+        REVIEW_DONE,
+    ]
+    answers, feeder = interview(kb, pipe, script)
+    assert answers["medications"] == ["Liptor"]
+    assert "  Liptor -> kept as typed" in feeder.said

@@ -375,3 +375,37 @@ def test_a_checklist_leaves_each_ticked_sign_in_full_on_the_terminal(kb, env, tm
     assert " ".join(echo) == " ".join(
         f"ticked: {symptoms.label_of(value)}" for value in second if value in wanted
     )
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "dumb"])
+def test_enter_at_did_you_mean_does_not_accept_the_guess(kb, env, tmp_path, term):
+    """Enter alone answers nothing at a near miss: the name stays as typed only after n."""
+    child = spawn(
+        str(CRAMPS), ["check", "--save-answers", "saved.json"], {**env, "TERM": term}, tmp_path
+    )
+    step(child, "How old is the person with cramps?", "58" + ENTER)
+    if term == "dumb":  # plain line prompts: each answer is a line
+        step(child, "> ", "m" + ENTER)
+        for _ in sign_screens(kb):
+            step(child, "> ", "1" + ENTER)  # None of these
+        step(child, "> ", "furosemid" + ENTER)
+        child.expect(re.escape("(y or n)"))
+        step(child, "> ", ENTER)
+        child.expect(re.escape("! Type y or n"))
+        step(child, "> ", "n" + ENTER)
+    else:
+        step(child, "What is your sex?", "m")
+        for _ in sign_screens(kb):
+            step(child, UNTICKED + "Don't know", SPACE + ENTER)  # None of these
+        step(child, "Which medicines", "furosemid" + ENTER)
+        step(child, "(y or n)", ENTER + ENTER + "n")
+    assert child.expect(["Retype 'furosemid'", "start or change"]) == 0  # n was the answer
+    child.send(ENTER)  # keep it as typed
+    child.expect(re.escape("furosemid -> kept as typed"))
+    for prompt in after_the_signs(kb)[1:]:
+        step(child, prompt, ENTER)
+    out = finish(child)
+    assert child.exitstatus == 0, shown(child)
+    assert "Traceback" not in out
+    saved = json.loads((tmp_path / "saved.json").read_text())
+    assert saved["medications"] == ["furosemid"]

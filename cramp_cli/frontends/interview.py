@@ -567,9 +567,11 @@ class Interview:
         that could be several ('Which water tablet?'); confirm each near miss; offer to
         retype what was not recognised.
 
-        A near miss the person confirms, or a choice they pick, is stored in place of what
-        they typed (so saved answers read back as an exact match); a part not recognised is
-        kept as typed and reported as unknown.
+        A near miss is confirmed with y or n, never Enter alone: neither answer is safe to
+        take for the person (a name kept as typed is still read as the near miss), so the
+        guess is theirs to accept. A near miss the person confirms, or a choice they pick,
+        is stored in place of what they typed (so saved answers read back as an exact
+        match); a part not recognised is kept as typed and reported as unknown.
         """
         kept_groups: set[str] = set()
         while True:
@@ -583,7 +585,7 @@ class Interview:
                 if part.match != "fuzzy":
                     continue
                 if self.prompter.confirm(
-                    f"Did you mean {part.name} for '{part.text}'?", default=True
+                    f"Did you mean {part.name} for '{part.text}'?", default=None
                 ):
                     confirmed.append(part)
                 else:

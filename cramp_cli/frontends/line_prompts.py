@@ -18,6 +18,7 @@ from .prompts import (
     BACK_KEY,
     BACK_LABEL,
     NOTHING_TICKED,
+    YES_OR_NO,
     GoBack,
     Validator,
     is_back,
@@ -207,14 +208,15 @@ class LinePrompter:
                 return picked
             self._refuse(str(verdict) if verdict else "That answer is not accepted")
 
-    def confirm(self, message: str, *, default: bool = True, back: bool = False) -> bool:
-        hint = "(Y/n)" if default else "(y/N)"
+    def confirm(self, message: str, *, default: bool | None = True, back: bool = False) -> bool:
+        """y or n; Enter alone takes `default`, or with default=None is refused."""
+        hint = YES_OR_NO if default is None else "(Y/n)" if default else "(y/N)"
         self._ask(f"{message} {hint}", [], "")
         while True:
             typed = self._answer().lower()
             if back and is_back(typed):
                 raise GoBack
-            if not typed:
+            if not typed and default is not None:
                 return default
             if typed in ("y", "yes"):
                 return True

@@ -13,6 +13,7 @@ Two things every prompter does the same way, so the interview need not know whic
   person is never one Enter away from an answer nobody chose.
 - A checklist's answer is echoed in full: the question, then one "ticked:" line per ticked
   item (never questionary's "done (2 selections)"), or `empty` when nothing was ticked.
+- `confirm(default=None)` has no default: Enter alone does not answer, only y or n does.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ BACK_KEY = "b"
 BACK_WORDS = frozenset({"b", "back"})
 TICKED = "  ticked: "
 NOTHING_TICKED = "Nothing ticked"
+YES_OR_NO = "(y or n)"
 
 
 class GoBack(Exception):
@@ -70,7 +72,7 @@ class Prompter(Protocol):
         empty: str = NOTHING_TICKED,
     ) -> list[Any]: ...
 
-    def confirm(self, message: str, *, default: bool = True, back: bool = False) -> bool: ...
+    def confirm(self, message: str, *, default: bool | None = True, back: bool = False) -> bool: ...
 
     def say(self, text: str) -> None: ...
 
@@ -335,12 +337,27 @@ class QuestionaryPrompter:
         self._output.write("".join(line + "\n" for line in lines))
         self._output.flush()
 
-    def confirm(self, message: str, *, default: bool = True, back: bool = False) -> bool:
+    def confirm(self, message: str, *, default: bool | None = True, back: bool = False) -> bool:
+        """y or n; Enter alone takes `default`, or with default=None does not answer."""
         import questionary
 
-        question = questionary.confirm(message, default=default, **self._io())
+        question = questionary.confirm(
+            message,
+            default=bool(default),
+            instruction=YES_OR_NO + " " if default is None else None,
+            **self._io(),
+        )
+        keys: dict[str, Callable[[Any, Any], None]] = {}
+        if default is None:
+
+            def wait(event: Any, _control: Any) -> None:  # no answer yet: y or n is needed
+                event.app.output.bell()
+
+            keys["enter"] = wait
         if back:
-            self._extra_keys(question, {BACK_KEY: self._go_back})
+            keys[BACK_KEY] = self._go_back
+        if keys:
+            self._extra_keys(question, keys)
         return bool(question.unsafe_ask())
 
     def say(self, text: str) -> None:
