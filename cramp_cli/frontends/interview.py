@@ -101,13 +101,9 @@ def run_interview(
 
 def make_prompter(style: str) -> Prompter:
     """The prompter for a terminal style of console/terminal.py: "widgets" or "lines"."""
-    if style == "lines":
-        from .line_prompts import LinePrompter
+    from .prompts import make_prompter
 
-        return LinePrompter()
-    from .prompts import QuestionaryPrompter
-
-    return QuestionaryPrompter()
+    return make_prompter(style)
 
 
 def offer_to_save(prompter: Prompter, doc: Mapping[str, Any]) -> bool:
