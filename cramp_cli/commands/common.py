@@ -118,6 +118,6 @@ def make_prompter(style: str = "widgets") -> "Prompter":
     """The prompter for console/terminal.py's prompt_style(): questionary's widgets on
     standard error, or plain numbered line prompts on a terminal without cursor control
     (TERM=dumb or unknown). Tests monkeypatch this."""
-    from ..frontends.prompts import make_prompter
+    from ..frontends.asking import make_prompter
 
     return make_prompter(style)

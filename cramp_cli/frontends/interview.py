@@ -101,7 +101,7 @@ def run_interview(
 
 def make_prompter(style: str) -> Prompter:
     """The prompter for a terminal style of console/terminal.py: "widgets" or "lines"."""
-    from .prompts import make_prompter
+    from .asking import make_prompter
 
     return make_prompter(style)
 

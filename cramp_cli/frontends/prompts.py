@@ -119,16 +119,6 @@ def ticked_lines(labels: Sequence[str], empty: str, width: int) -> list[str]:
     return [TICKED + wrap_label(label, width, len(TICKED)) for label in labels]
 
 
-def make_prompter(style: str) -> Prompter:
-    """The prompter for a terminal style of console/terminal.py's prompt_style(): "widgets"
-    (questionary) or "lines" (plain numbered prompts, for TERM=dumb or unknown)."""
-    if style == "lines":
-        from .line_prompts import LinePrompter
-
-        return LinePrompter()
-    return QuestionaryPrompter()
-
-
 def is_back(text: str) -> bool:
     return text.strip().lower() in BACK_WORDS
 
