@@ -120,7 +120,7 @@ def test_the_graph_sees_the_package():
     assert "cramp_cli.engine.model" in GRAPH["cramp_cli.engine.assess"]
     # a lazy import counts; a TYPE_CHECKING one does not
     assert "cramp_cli.knowledge.loader" in GRAPH["cramp_cli.commands.common"]
-    assert "cramp_cli.frontends.prompts" in GRAPH["cramp_cli.commands.common"]
+    assert "cramp_cli.frontends.asking" in GRAPH["cramp_cli.commands.common"]
     assert "cramp_cli.engine.model" not in GRAPH["cramp_cli.knowledge.safety"]
 
 

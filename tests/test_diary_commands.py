@@ -69,7 +69,7 @@ class FakePrompter:
         )
         return self._next(message)
 
-    def checkbox(self, message, choices, *, validate=None, instruction=None, checked=()):
+    def checkbox(self, message, choices, *, validate=None, instruction=None, checked=(), empty=""):
         return self._next(message)
 
     def confirm(self, message, *, default=True):
@@ -87,9 +87,12 @@ def terminal(monkeypatch):
     def install(answers: list[Any]) -> FakePrompter:
         prompter = FakePrompter(answers)
         monkeypatch.setattr(
-            "cramp_cli.console.terminal.can_prompt", lambda no_input=False: not no_input
+            "cramp_cli.console.terminal.prompt_style",
+            lambda no_input=False: None if no_input else "widgets",
         )
-        monkeypatch.setattr("cramp_cli.commands.common.make_prompter", lambda: prompter)
+        monkeypatch.setattr(
+            "cramp_cli.commands.common.make_prompter", lambda style="widgets": prompter
+        )
         return prompter
 
     return install
@@ -236,6 +239,53 @@ def test_ctrl_c_or_ctrl_d_in_a_log_prompt_exits_130_without_saving(terminal, sto
     assert "Interrupted." in result.stderr
     assert result.stdout == ""
     assert diary.list_entries() == []
+
+
+@pytest.fixture
+def dumb_terminal(monkeypatch):
+    """TERM=dumb with terminals on stdin and stderr: the real line prompts, typed lines
+    read from CliRunner's input, what they write on its captured stderr."""
+    import cramp_cli.console.terminal
+
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.delenv("CRAMPS_NO_INPUT", raising=False)
+    monkeypatch.setattr(cramp_cli.console.terminal, "is_tty", lambda stream: stream is not None)
+
+
+def test_log_on_a_dumb_terminal_asks_with_plain_line_prompts(dumb_terminal):
+    typed = ["9", "2", "1", "0", "3", "6", "1 3"]  # a wrong number and 0 minutes are refused
+    result = invoke("log", input="".join(f"{line}\n" for line in typed), env={"TERM": "dumb"})
+    assert result.code == 0, result.stderr
+    assert result.stdout == "1\n"
+    (entry,) = diary.list_entries()
+    assert (entry.leg, entry.muscle, entry.minutes, entry.severity) == ("right", "calf", 3, 6)
+    assert entry.helped == ("stretching", "massage")
+    err = result.stderr
+    assert "\x1b[" not in err  # no cursor control, no colour codes
+    assert "? Which leg?\n" in err and "  2) Right\n" in err
+    assert "  ! Type one of: 1, 2, 3" in err  # 9: refused under the prompt, asked again
+    minutes = err.split("How many minutes did it last?")[1]
+    assert minutes.split("> ")[1].startswith("  ! ")  # 0 minutes: refused with the reason
+    assert "  ticked: Stretching\n  ticked: Massage\n" in err
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("\n", True), ("y\n", False)])
+def test_forget_all_on_a_dumb_terminal_asks_with_a_line_prompt(dumb_terminal, typed, kept):
+    log()
+    result = invoke("forget", "--all", input=typed, env={"TERM": "dumb"})
+    assert result.code == 0, result.stderr
+    assert "cannot be undone. (y/N)" in result.stderr  # Enter alone removes nothing
+    assert diary.diary_path().exists() is kept
+    assert ("Kept the diary" in result.stderr) is kept
+
+
+def test_no_input_on_a_dumb_terminal_never_asks(dumb_terminal):
+    result = invoke("log", "--no-input", input="1\n", env={"TERM": "dumb"})
+    assert "--leg, --muscle, --minutes, --severity" in one_error(result, 4)
+    assert "Which leg" not in result.stderr
+    log()
+    assert "--yes" in one_error(invoke("forget", "--all", "--no-input", input="y\n"), 4)
+    assert diary.diary_path().exists()
 
 
 # --------------------------------------------------------------------------- history

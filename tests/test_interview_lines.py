@@ -66,7 +66,28 @@ def test_ticking_numbers_on_a_screen(kb):
     picks = f"{rest.index('fatigue') + 2} {rest.index('loss_of_appetite') + 2}"
     answers, out = run(kb, ["70", "m", *["1"] * (len(parts) - 1), picks, *[""] * 40])
     assert answers["symptoms"] == ["loss_of_appetite", "fatigue"]
-    assert "ticked: fatigue" in out
+    assert "  ticked: loss of appetite\n  ticked: fatigue\n" in out
+
+
+def test_each_ticked_label_is_echoed_whole_and_nothing_ticked_reads_dont_know(kb):
+    parts = warning_sign_screens(kb, kb.question_by_id["symptoms"])
+    values = [c.value for c in parts[1][1]]
+    labels = [c.label for c in parts[1][1]]
+    picks = f"{values.index('tense_swollen_muscle') + 2} {values.index('one_leg_swollen') + 2}"
+    _, out = run(kb, ["58", "m", "", picks, *[""] * 40], width=60)
+    screens = out.split("Is any of these happening now?")
+    first = screens[1].split("> ")[1]  # what follows the Enter typed on the first screen
+    assert first.startswith("  Don't know\n")
+    assert "None of these" not in first.split("?")[0]
+    after = screens[2].split("> ")[1].splitlines()
+    echo = after[: next(i for i, line in enumerate(after) if not line.startswith("  "))]
+    flat = " ".join(line.strip() for line in echo)
+    assert flat == (
+        f"ticked: {labels[values.index('tense_swollen_muscle')]} "
+        f"ticked: {labels[values.index('one_leg_swollen')]}"
+    )
+    assert len(echo) > 2  # the long label wrapped, each line within the width
+    assert all(len(line) <= 60 for line in echo)
 
 
 def test_every_warning_label_is_shown_whole_at_60_columns(kb):
@@ -75,6 +96,15 @@ def test_every_warning_label_is_shown_whole_at_60_columns(kb):
     flat = re.sub(r"\s+", " ", out)
     for choice in kb.question_by_id["symptoms"].choices:
         assert re.sub(r"\s+", " ", choice.label) in flat
+
+
+def test_a_near_miss_needs_y_or_n_and_enter_alone_is_refused(kb):
+    screens = len(warning_sign_screens(kb, kb.question_by_id["symptoms"]))
+    answers, out = run(kb, ["58", "m", *["1"] * screens, "Liptor", "", "n", *[""] * 40])
+    assert answers["medications"] == ["Liptor"]  # kept as typed: the person said n
+    asked = out.split("Did you mean Lipitor for 'Liptor'? (y or n)\n")[1]
+    assert asked.startswith("> ") and asked.split("> ")[1] == "  ! Type y or n\n"
+    assert "(Y/n)" not in out
 
 
 def test_end_of_input_is_an_interruption(kb):

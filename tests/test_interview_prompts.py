@@ -5,14 +5,18 @@ pressing these keys would get them. The plain line prompter is driven the same w
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable
 from typing import Any
 
+import pyte
 import pytest
 from prompt_toolkit.application import create_app_session
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.vt100 import Vt100_Output
 
 from cramp_cli.frontends.interview import NOW_PROMPT, run_interview, warning_sign_screens
 from cramp_cli.frontends.prompts import QuestionaryPrompter
@@ -84,6 +88,34 @@ def pipe():
     """A fresh prompt_toolkit session per test: pipe input, output thrown away."""
     with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
         yield inp
+
+
+class Terminal:
+    """Where the widgets are drawn, read back as a person sees it: prompt_toolkit's VT100
+    output into a buffer, replayed on a terminal emulator (pyte)."""
+
+    def __init__(self, columns: int = 60, rows: int = 40):
+        self.columns = columns
+        self.buffer = io.StringIO()
+        self.output = Vt100_Output(
+            self.buffer, lambda: Size(rows=rows, columns=columns), term="xterm", enable_cpr=False
+        )
+
+    def lines(self) -> list[str]:
+        """The screen's lines with text, top to bottom (a tall screen: nothing scrolls off)."""
+        screen = pyte.Screen(self.columns, 500)
+        # the terminal driver turns "\n" into "\r\n" (onlcr) once the widget has closed
+        raw = self.buffer.getvalue().replace("\r\n", "\n").replace("\n", "\r\n")
+        pyte.Stream(screen).feed(raw)
+        return [line.rstrip() for line in screen.display if line.strip()]
+
+
+@pytest.fixture
+def drawn():
+    """Pipe input, and the widgets drawn on a 60-column Terminal that tests can read."""
+    terminal = Terminal()
+    with create_pipe_input() as inp, create_app_session(input=inp, output=terminal.output):
+        yield inp, terminal
 
 
 def interview(kb, pipe, script, raw=None) -> tuple[dict[str, Any], KeyFeeder]:
@@ -404,3 +436,102 @@ def test_long_labels_are_wrapped_to_the_width_not_cut(kb):
     assert len(lines) > 1
     assert all(5 + len(line.strip()) < 60 for line in lines)
     assert " ".join(line.strip() for line in lines) == longest
+
+
+# --------------------------------------------------------------------------- what stays on screen
+
+
+def _signs_screen(kb, at: int) -> tuple[str, list[tuple[str, Any]], list[Any]]:
+    """A warning-sign screen as the interview shows it: message, choices, the signs' values."""
+    message, items = warning_sign_screens(kb, kb.question_by_id["symptoms"])[at]
+    values = [c.value for c in items]
+    choices = [("None of these", "none"), *((c.label, c.value) for c in items)]
+    return message, [*choices, ("Don't know", "dont_know")], values
+
+
+def test_a_checklist_leaves_every_ticked_item_in_full_not_a_count(kb, drawn):
+    inp, terminal = drawn
+    message, choices, values = _signs_screen(kb, 1)
+    wanted = ["tense_swollen_muscle", "one_leg_swollen"]  # the first is the longest label
+    labels = [label for label, value in choices if value in wanted]
+    inp.send_text(tick(values, *wanted))
+    prompter = QuestionaryPrompter(input=inp, output=terminal.output)
+    assert prompter.checkbox(message, choices, empty="Don't know") == wanted
+    lines = terminal.lines()
+    shown = "\n".join(lines)
+    assert "selections" not in shown and "done" not in shown  # questionary's own echo is gone
+    assert "None of these" not in shown and "○" not in shown  # so is the list
+    assert lines[0] == f"? {message}"
+    assert " ".join(line.strip() for line in lines[1:]) == " ".join(
+        f"ticked: {label}" for label in labels
+    )
+    assert lines[2].startswith(" " * len("  ticked: "))  # the long label wrapped under itself
+    assert len(lines) > 3
+
+
+@pytest.mark.parametrize(
+    "keys, echo",
+    [(ENTER, "  Don't know"), (SPACE + ENTER, "  ticked: None of these")],
+    ids=["nothing-ticked", "none-of-these"],
+)
+def test_a_checklist_with_nothing_ticked_reads_dont_know_not_none_of_these(kb, drawn, keys, echo):
+    inp, terminal = drawn
+    message, choices, _ = _signs_screen(kb, 0)
+    inp.send_text(keys)
+    picked = QuestionaryPrompter(input=inp, output=terminal.output).checkbox(
+        message, choices, empty="Don't know"
+    )
+    assert picked == ([] if keys == ENTER else ["none"])
+    assert terminal.lines() == [f"? {message}", echo]
+
+
+def test_the_interview_echoes_the_signs_ticked_in_full(kb, drawn):
+    inp, terminal = drawn
+    message, _, values = _signs_screen(kb, 0)
+    feeder = KeyFeeder(inp, [])
+    feeder.real = QuestionaryPrompter(input=inp, output=terminal.output)
+    feeder.script = [
+        ("How old is the person", typed("61")),
+        ("What is your sex?", "m"),
+        (message, tick(values, "breathless_or_chest_pain", "fainting")),
+    ]
+    answers = run_interview(kb, {}, feeder)
+    assert answers["symptoms"] == ["breathless_or_chest_pain", "fainting"]  # an emergency
+    lines = terminal.lines()
+    at = lines.index(f"? {message}")
+    echo = " ".join(line.strip() for line in lines[at + 1 :])
+    symptoms = kb.question_by_id["symptoms"]
+    assert echo == (
+        f"ticked: {symptoms.label_of('breathless_or_chest_pain')} "
+        f"ticked: {symptoms.label_of('fainting')}"
+    )
+
+
+# --------------------------------------------------------------------------- "Did you mean"
+
+
+@pytest.mark.parametrize(("key", "meant"), [("y", True), ("n", False)])
+def test_a_confirm_without_a_default_waits_for_y_or_n(drawn, key, meant):
+    inp, terminal = drawn
+    inp.send_text(ENTER + ENTER + key)  # Enter alone must not answer (it would be False)
+    prompter = QuestionaryPrompter(input=inp, output=terminal.output)
+    assert prompter.confirm("Did you mean Lipitor for 'Liptor'?", default=None) is meant
+    shown = "\n".join(terminal.lines())
+    assert "(y or n)" in shown and "(Y/n)" not in shown and "(y/N)" not in shown
+    assert terminal.lines()[-1].endswith("Yes" if meant else "No")
+
+
+def test_enter_at_a_near_miss_keeps_nothing_for_the_person_until_n_is_typed(kb, pipe):
+    script = [
+        ("How old is the person", typed("58")),
+        ("What is your sex?", "m"),
+        *signs(kb),
+        ("Which medicines", typed("Liptor")),
+        ("Did you mean Lipitor for 'Liptor'?", ENTER + "n"),
+        ("Retype 'Liptor'", ENTER),  # only asked when the guess was declined
+        *rest_dont_know()[1:],
+        REVIEW_DONE,
+    ]
+    answers, feeder = interview(kb, pipe, script)
+    assert answers["medications"] == ["Liptor"]
+    assert "  Liptor -> kept as typed" in feeder.said

@@ -339,3 +339,73 @@ def test_without_a_terminal_it_asks_nothing_and_names_the_missing_flag(env, tmp_
     assert "--age" in result.stderr
     assert "How old" not in result.stderr + result.stdout
     assert result.stdout == ""
+
+
+def test_a_checklist_leaves_each_ticked_sign_in_full_on_the_terminal(kb, env, tmp_path):
+    """Not questionary's "? ... done (2 selections)": the question, then every ticked sign
+    whole, wrapped to a 60-column terminal; Enter with nothing ticked reads "Don't know"."""
+    symptoms = kb.question_by_id["symptoms"]
+    wanted = ["one_leg_swollen", "calf_red_warm_tender"]
+    second = sign_screens(kb)[1][1]
+    assert all(value in second for value in wanted)
+    child = spawn(str(CRAMPS), ["check"], env, tmp_path, columns=60)
+    step(child, "How old is the person with cramps?", "58" + ENTER)
+    step(child, "What is your sex?", "m")
+    step(child, UNTICKED + "Don't know", ENTER)  # the first screen's last line: nothing ticked
+    keys, at = "", 0
+    for index in sorted(second.index(value) + 1 for value in wanted):  # after None of these
+        keys += DOWN * (index - at) + SPACE
+        at = index
+    step(child, UNTICKED + "Don't know", keys + ENTER)
+    child.expect("Stop here")
+    child.sendcontrol("c")
+    finish(child)
+    screen = pyte.Screen(60, 500)  # tall: nothing scrolls off
+    pyte.Stream(screen).feed(shown(child))
+    lines = [line.rstrip() for line in screen.display]  # blank ones too: the echo ends at one
+    assert not any("selection" in line or "done" in line for line in lines)
+    asked = [i for i, line in enumerate(lines) if line == "? Is any of these happening now?"]
+    assert len(asked) == 2
+    assert lines[asked[0] + 1] == "  Don't know"
+    echo = []
+    for line in lines[asked[1] + 1 :]:
+        if not line.startswith("  ") or not line.strip():
+            break
+        echo.append(line.strip())
+    assert " ".join(echo) == " ".join(
+        f"ticked: {symptoms.label_of(value)}" for value in second if value in wanted
+    )
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "dumb"])
+def test_enter_at_did_you_mean_does_not_accept_the_guess(kb, env, tmp_path, term):
+    """Enter alone answers nothing at a near miss: the name stays as typed only after n."""
+    child = spawn(
+        str(CRAMPS), ["check", "--save-answers", "saved.json"], {**env, "TERM": term}, tmp_path
+    )
+    step(child, "How old is the person with cramps?", "58" + ENTER)
+    if term == "dumb":  # plain line prompts: each answer is a line
+        step(child, "> ", "m" + ENTER)
+        for _ in sign_screens(kb):
+            step(child, "> ", "1" + ENTER)  # None of these
+        step(child, "> ", "furosemid" + ENTER)
+        child.expect(re.escape("(y or n)"))
+        step(child, "> ", ENTER)
+        child.expect(re.escape("! Type y or n"))
+        step(child, "> ", "n" + ENTER)
+    else:
+        step(child, "What is your sex?", "m")
+        for _ in sign_screens(kb):
+            step(child, UNTICKED + "Don't know", SPACE + ENTER)  # None of these
+        step(child, "Which medicines", "furosemid" + ENTER)
+        step(child, "(y or n)", ENTER + ENTER + "n")
+    assert child.expect(["Retype 'furosemid'", "start or change"]) == 0  # n was the answer
+    child.send(ENTER)  # keep it as typed
+    child.expect(re.escape("furosemid -> kept as typed"))
+    for prompt in after_the_signs(kb)[1:]:
+        step(child, prompt, ENTER)
+    out = finish(child)
+    assert child.exitstatus == 0, shown(child)
+    assert "Traceback" not in out
+    saved = json.loads((tmp_path / "saved.json").read_text())
+    assert saved["medications"] == ["furosemid"]

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from cramp_cli.console.terminal import can_prompt, colour_wanted, is_tty
+from cramp_cli.console.terminal import colour_wanted, is_tty, prompt_style
 
 
 class FakeTerminal(io.StringIO):
@@ -56,25 +56,26 @@ def terminal(monkeypatch):
 
 def test_prompts_need_a_terminal_on_stdin_and_stderr(terminal, monkeypatch):
     terminal()
-    assert can_prompt() is True
-    assert can_prompt(no_input=True) is False
+    assert prompt_style() == "widgets"
+    assert prompt_style(no_input=True) is None
     monkeypatch.setattr(sys, "stdin", None)  # closed under CI
-    assert can_prompt() is False
+    assert prompt_style() is None
 
 
 @pytest.mark.parametrize("term", ["dumb", "unknown"])
-def test_no_prompts_on_a_dumb_terminal(terminal, monkeypatch, term):
+def test_a_dumb_terminal_gets_plain_line_prompts_not_a_refusal(terminal, monkeypatch, term):
     terminal()
     monkeypatch.setenv("TERM", term)
-    assert can_prompt() is False
+    assert prompt_style() == "lines"
+    assert prompt_style(no_input=True) is None
 
 
 def test_no_prompts_when_the_environment_says_so(terminal, monkeypatch):
     terminal()
     monkeypatch.setenv("CRAMPS_NO_INPUT", "1")
-    assert can_prompt() is False
+    assert prompt_style() is None
     monkeypatch.setenv("CRAMPS_NO_INPUT", "0")
-    assert can_prompt() is True
+    assert prompt_style() == "widgets"
 
 
 def test_prompts_go_to_stderr_so_stdout_stays_for_results():

@@ -114,8 +114,10 @@ def checked(flag: str, parse: Callable[..., T], *args: object) -> T:
         raise UsageError(f"{flag}: {error}") from None
 
 
-def make_prompter() -> "Prompter":
-    """The real questionary widgets on standard error; tests monkeypatch this."""
-    from ..frontends.prompts import QuestionaryPrompter
+def make_prompter(style: str = "widgets") -> "Prompter":
+    """The prompter for console/terminal.py's prompt_style(): questionary's widgets on
+    standard error, or plain numbered line prompts on a terminal without cursor control
+    (TERM=dumb or unknown). Tests monkeypatch this."""
+    from ..frontends.asking import make_prompter
 
-    return QuestionaryPrompter()
+    return make_prompter(style)

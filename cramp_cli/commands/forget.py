@@ -60,7 +60,7 @@ def _forget_one(text: str) -> None:
 
 def _forget_all(yes: bool, no_input: bool) -> None:
     from ..console.output import say
-    from ..console.terminal import can_prompt
+    from ..console.terminal import prompt_style
     from ..diary.store import diary_path, forget_all
 
     path = diary_path()
@@ -68,14 +68,16 @@ def _forget_all(yes: bool, no_input: bool) -> None:
         say(f"There is no diary to forget ({path} does not exist).")
         return
     if not yes:
-        if not can_prompt(no_input):
+        style = prompt_style(no_input)  # widgets, plain lines (TERM=dumb), or not at all
+        if style is None:
             raise MissingAnswersError(
                 "cramps forget --all removes the whole diary; "
                 "pass --yes to confirm when there is no terminal"
             )
         if not _confirm(
+            style,
             f"Remove the whole diary {path}, every entry and saved assessment? "
-            "This cannot be undone."
+            "This cannot be undone.",
         ):
             say("Kept the diary.")
             return
@@ -83,9 +85,9 @@ def _forget_all(yes: bool, no_input: bool) -> None:
     say(f"Forgot the diary: removed {', '.join(str(p) for p in removed) or 'nothing'}.")
 
 
-def _confirm(message: str) -> bool:
+def _confirm(style: str, message: str) -> bool:
     """Ask, defaulting to no; Ctrl-D stops like Ctrl-C."""
     try:
-        return common.make_prompter().confirm(message, default=False)
+        return common.make_prompter(style).confirm(message, default=False)
     except EOFError:
         raise KeyboardInterrupt from None

@@ -80,7 +80,7 @@ def log(
     """Record a cramp episode."""
     check_rules(rules)
     from ..console.output import say, write_stdout
-    from ..console.terminal import can_prompt
+    from ..console.terminal import prompt_style
     from ..diary.store import add_entry
     from ..diary.values import (
         HELPED,
@@ -104,8 +104,9 @@ def log(
         "note": checked("--note", parse_note, note),
     }
     missing = [name for name in REQUIRED if values[name] is None]
-    if missing and can_prompt(no_input):  # what helped is asked only along with the rest
-        values.update(ask(common.make_prompter(), values))
+    style = prompt_style(no_input) if missing else None  # widgets, plain lines, or not at all
+    if missing and style is not None:  # what helped is asked only along with the rest
+        values.update(ask(common.make_prompter(style), values))
     elif missing:
         flags = ", ".join(f"--{name}" for name in missing)
         raise MissingAnswersError(
@@ -173,7 +174,9 @@ def _ask(prompter: "Prompter", values: dict[str, Any]) -> dict[str, Any]:
     if values["helped"] is None:
         got["helped"] = tuple(
             prompter.checkbox(
-                "What eased it? (none is fine)", [(w.capitalize(), w) for w in HELPED]
+                "What eased it? (none is fine)",
+                [(w.capitalize(), w) for w in HELPED],
+                empty="Nothing",
             )
         )
     return got

@@ -26,27 +26,16 @@ def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
 
 
-def can_prompt(no_input: bool = False) -> bool:
-    """Whether we may ask questions: a terminal on stdin and stderr, and nobody said not to.
-
-    Prompts are drawn on standard error, so that is the terminal that must be real; `TERM=dumb`
-    terminals (Emacs shells) cannot draw prompt_toolkit's widgets.
-    """
-    if no_input or env_flag("CRAMPS_NO_INPUT"):
-        return False
-    if os.environ.get("TERM", "") in ("dumb", "unknown"):
-        return False
-    return is_tty(sys.stdin) and is_tty(sys.stderr)
-
-
 def prompt_style(no_input: bool = False) -> str | None:
-    """How the interview may ask: "widgets", "lines" or None (not at all).
+    """How a command may ask (the interview, cramps log, cramps forget --all): "widgets",
+    "lines" or None (not at all).
 
     Asking needs a terminal on stdin to answer from and on standard error, where the questions
     are shown (with stderr sent to a file, questions nobody can see would wait for answers).
     questionary's widgets also need cursor control, which `TERM=dumb` or `unknown` (an Emacs
-    shell) does not give: there the interview falls back to plain numbered line prompts
-    rather than refusing someone who is sitting at a terminal.
+    shell) does not give: there every command falls back to plain numbered line prompts
+    rather than refusing someone who is sitting at a terminal. There is deliberately no
+    yes/no form of this question: each caller must handle both ways of asking.
     """
     if no_input or env_flag("CRAMPS_NO_INPUT") or not (is_tty(sys.stdin) and is_tty(sys.stderr)):
         return None

@@ -101,13 +101,9 @@ def run_interview(
 
 def make_prompter(style: str) -> Prompter:
     """The prompter for a terminal style of console/terminal.py: "widgets" or "lines"."""
-    if style == "lines":
-        from .line_prompts import LinePrompter
+    from .asking import make_prompter
 
-        return LinePrompter()
-    from .prompts import QuestionaryPrompter
-
-    return QuestionaryPrompter()
+    return make_prompter(style)
 
 
 def offer_to_save(prompter: Prompter, doc: Mapping[str, Any]) -> bool:
@@ -483,7 +479,8 @@ class Interview:
         """Any of the choices, or "None of these" (first), or "Don't know" (last).
 
         Enter with nothing ticked is "don't know": for the warning signs, pressing Enter without
-        reading must never count as "none of these". Every ticked item is echoed in full.
+        reading must never count as "none of these". The prompter echoes every ticked item in
+        full, and an empty answer as "Don't know".
         """
         items = list(question.choices if choices is None else choices)
         options = [
@@ -504,15 +501,12 @@ class Interview:
             validate=checklist_validator,
             checked=checked,
             instruction=CHECKLIST_KEYS,
+            empty=DONT_KNOW_LABEL,
         )
         if not picked or DONT_KNOW in picked:
-            if not picked:
-                self.prompter.say(f"  {DONT_KNOW_LABEL}")
             return DONT_KNOW
         if NONE_OF_THESE in picked:
             return []
-        for value in picked:
-            self.prompter.say(f"  ticked: {question.label_of(value)}")
         return list(picked)
 
     def ask_warning_signs(self, question: Question) -> Any:
@@ -569,9 +563,11 @@ class Interview:
         that could be several ('Which water tablet?'); confirm each near miss; offer to
         retype what was not recognised.
 
-        A near miss the person confirms, or a choice they pick, is stored in place of what
-        they typed (so saved answers read back as an exact match); a part not recognised is
-        kept as typed and reported as unknown.
+        A near miss is confirmed with y or n, never Enter alone: neither answer is safe to
+        take for the person (a name kept as typed is still read as the near miss), so the
+        guess is theirs to accept. A near miss the person confirms, or a choice they pick,
+        is stored in place of what they typed (so saved answers read back as an exact
+        match); a part not recognised is kept as typed and reported as unknown.
         """
         kept_groups: set[str] = set()
         while True:
@@ -585,7 +581,7 @@ class Interview:
                 if part.match != "fuzzy":
                     continue
                 if self.prompter.confirm(
-                    f"Did you mean {part.name} for '{part.text}'?", default=True
+                    f"Did you mean {part.name} for '{part.text}'?", default=None
                 ):
                     confirmed.append(part)
                 else:

@@ -17,10 +17,13 @@ from typing import IO, Any
 from .prompts import (
     BACK_KEY,
     BACK_LABEL,
+    NOTHING_TICKED,
+    YES_OR_NO,
     GoBack,
     Validator,
     is_back,
     terminal_width,
+    ticked_lines,
     wrap_label,
     wrap_text,
 )
@@ -166,9 +169,11 @@ class LinePrompter:
         instruction: str | None = None,
         checked: Sequence[Any] = (),
         back: bool = False,
+        empty: str = NOTHING_TICKED,
     ) -> list[Any]:
         """Numbers typed on one line, apart by spaces or commas; Enter alone keeps the ticks
-        already there (none at first)."""
+        already there (none at first). The answer is echoed as the widgets echo it: every
+        ticked label in full, or `empty` when nothing is ticked."""
         from .prompts import same_value
 
         titles = [title for title, _ in choices]
@@ -197,17 +202,21 @@ class LinePrompter:
             picked = [values[i] for i in ticked]
             verdict = True if validate is None else validate(picked)
             if verdict is True:
+                labels = [titles[i] for i in ticked]
+                for line in ticked_lines(labels, empty, self._columns()):
+                    self._write(line + "\n")
                 return picked
             self._refuse(str(verdict) if verdict else "That answer is not accepted")
 
-    def confirm(self, message: str, *, default: bool = True, back: bool = False) -> bool:
-        hint = "(Y/n)" if default else "(y/N)"
+    def confirm(self, message: str, *, default: bool | None = True, back: bool = False) -> bool:
+        """y or n; Enter alone takes `default`, or with default=None is refused."""
+        hint = YES_OR_NO if default is None else "(Y/n)" if default else "(y/N)"
         self._ask(f"{message} {hint}", [], "")
         while True:
             typed = self._answer().lower()
             if back and is_back(typed):
                 raise GoBack
-            if not typed:
+            if not typed and default is not None:
                 return default
             if typed in ("y", "yes"):
                 return True

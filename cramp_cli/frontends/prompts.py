@@ -11,6 +11,9 @@ Two things every prompter does the same way, so the interview need not know whic
   what the previous question is.
 - `keys` on a select gives each choice a key that answers at once (y, n, d...), so a tired
   person is never one Enter away from an answer nobody chose.
+- A checklist's answer is echoed in full: the question, then one "ticked:" line per ticked
+  item (never questionary's "done (2 selections)"), or `empty` when nothing was ticked.
+- `confirm(default=None)` has no default: Enter alone does not answer, only y or n does.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ Validator = Callable[[str], bool | str]
 BACK_LABEL = "Back"
 BACK_KEY = "b"
 BACK_WORDS = frozenset({"b", "back"})
+TICKED = "  ticked: "
+NOTHING_TICKED = "Nothing ticked"
+YES_OR_NO = "(y or n)"
 
 
 class GoBack(Exception):
@@ -63,9 +69,10 @@ class Prompter(Protocol):
         instruction: str | None = None,
         checked: Sequence[Any] = (),
         back: bool = False,
+        empty: str = NOTHING_TICKED,
     ) -> list[Any]: ...
 
-    def confirm(self, message: str, *, default: bool = True, back: bool = False) -> bool: ...
+    def confirm(self, message: str, *, default: bool | None = True, back: bool = False) -> bool: ...
 
     def say(self, text: str) -> None: ...
 
@@ -102,6 +109,14 @@ def wrap_text(text: str, width: int) -> str:
         return text
     indent = len(text) - len(text.lstrip(" "))
     return " " * indent + wrap_label(text.lstrip(" "), width, indent)
+
+
+def ticked_lines(labels: Sequence[str], empty: str, width: int) -> list[str]:
+    """The echo of a checklist's answer: each ticked label in full, wrapped under itself, or
+    `empty` (what nothing ticked means to the caller: "Don't know", "Nothing")."""
+    if not labels:
+        return [wrap_text(f"  {empty}", width)]
+    return [TICKED + wrap_label(label, width, len(TICKED)) for label in labels]
 
 
 def is_back(text: str) -> bool:
@@ -269,11 +284,15 @@ class QuestionaryPrompter:
         instruction: str | None = None,
         checked: Sequence[Any] = (),
         back: bool = False,
+        empty: str = NOTHING_TICKED,
     ) -> list[Any]:
-        """`checked`: values ticked at the start (an answer being changed keeps its choices).
+        """`checked`: values ticked at the start (an answer being changed keeps its choices);
+        `empty`: what the echo says when nothing is ticked.
 
         questionary's 'a' (tick all) and 'i' (invert) are switched off: one stray key must not
-        tick every warning sign.
+        tick every warning sign. questionary's own last line ("? ... done (2 selections)") is
+        erased when the list closes, and the question is echoed with every ticked label in
+        full instead, wrapped to the terminal.
         """
         import questionary
 
@@ -302,15 +321,43 @@ class QuestionaryPrompter:
         if back:
             bindings[BACK_KEY] = self._go_back
         self._extra_keys(question, bindings)
-        picked = question.unsafe_ask()
+        question.application.erase_when_done = True
+        try:
+            picked = question.unsafe_ask()
+        except BaseException:  # Back or Ctrl-C: the question stays on screen, as others do
+            self._echo([wrap_label(f"? {message}", width, 2)])
+            raise
+        labels = [choices[i][0] for i in picked]
+        self._echo([wrap_label(f"? {message}", width, 2), *ticked_lines(labels, empty, width)])
         return [values[i] for i in picked]
 
-    def confirm(self, message: str, *, default: bool = True, back: bool = False) -> bool:
+    def _echo(self, lines: Sequence[str]) -> None:
+        """Lines written where the widgets are drawn (after a widget has closed)."""
+        self._io()
+        self._output.write("".join(line + "\n" for line in lines))
+        self._output.flush()
+
+    def confirm(self, message: str, *, default: bool | None = True, back: bool = False) -> bool:
+        """y or n; Enter alone takes `default`, or with default=None does not answer."""
         import questionary
 
-        question = questionary.confirm(message, default=default, **self._io())
+        question = questionary.confirm(
+            message,
+            default=bool(default),
+            instruction=YES_OR_NO + " " if default is None else None,
+            **self._io(),
+        )
+        keys: dict[str, Callable[[Any, Any], None]] = {}
+        if default is None:
+
+            def wait(event: Any, _control: Any) -> None:  # no answer yet: y or n is needed
+                event.app.output.bell()
+
+            keys["enter"] = wait
         if back:
-            self._extra_keys(question, {BACK_KEY: self._go_back})
+            keys[BACK_KEY] = self._go_back
+        if keys:
+            self._extra_keys(question, keys)
         return bool(question.unsafe_ask())
 
     def say(self, text: str) -> None:
