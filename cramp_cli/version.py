@@ -9,8 +9,8 @@ from .errors import CrampsError
 def version_text() -> str:
     """`cramps 1.0.0 (knowledge base 2026.11)`; says so when the knowledge base is invalid."""
     try:
-        from .knowledge.loader import load
+        from .knowledge.loader import shipped_version
 
-        return f"cramps {__version__} (knowledge base {load().version})"
+        return f"cramps {__version__} (knowledge base {shipped_version()})"
     except CrampsError:
         return f"cramps {__version__} (knowledge base: invalid)"

@@ -302,6 +302,16 @@ def test_emergency_numbers_come_first_in_every_format(cli):
     assert "999" in doc["triage"]["summary"]
 
 
+def test_version_is_the_same_read_from_the_cache_or_from_the_file(cli):
+    """--version reads the version from the cache when it can (it builds nothing else); the
+    line must be the one a full load of the file gives."""
+    from_cache = cli("--version")
+    from_file = cli("--version", env={"CRAMPS_NO_CACHE": "1"})
+    assert from_cache.code == from_file.code == 0
+    assert from_cache.stdout == from_file.stdout
+    assert yaml.safe_load(RULES.read_text())["version"] in from_cache.stdout
+
+
 def test_version_names_the_knowledge_base(cli):
     result = cli("--version")
     assert result.code == 0

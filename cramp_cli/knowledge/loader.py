@@ -305,6 +305,17 @@ def validate_bytes(raw: bytes, name: str) -> tuple[dict[str, Any], list[Problem]
     return check_all(raw, name)
 
 
+def shipped_version() -> str:
+    """The shipped knowledge base's version, for `cramps --version`: read from the sealed
+    cache when the file is there, so the answer does not build the medicine dictionary and
+    the regions it does not use; otherwise from a full load (which says when it is invalid)."""
+    path = default_rules_path()
+    raw = read_rules_bytes(path, display_name(None), MAX_RULES_BYTES)
+    cached = _read_cache(_sha256(raw))
+    version = cached.get("version") if cached is not None else None
+    return version if isinstance(version, str) else load().version
+
+
 def load(rules: str | Path | None = None, *, max_bytes: int = MAX_RULES_BYTES) -> KnowledgeBase:
     """Load, validate and compile a knowledge base (the shipped one by default).
 
