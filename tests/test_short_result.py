@@ -449,3 +449,43 @@ def test_every_red_flag_is_tried_at_its_base_level(cli, tmp_path, kb):
             doc = cli("check", "--no-input", "--answers", str(path), "--format", "json").json()
             levels += [f["triage"] for f in doc["red_flags"] if f["id"] == rule.id]
         assert rule.triage in levels, (rule.id, rule.triage, levels)
+
+
+# --------------------------------------------------------------------------- medicines not read
+
+
+def _short_with(cli, tmp_path, medications, *extra: str) -> str:
+    answers = {"age": 63, "sex": "female", "symptoms": [], "medications": medications}
+    path = write_answers(tmp_path, answers, "medicines.json")
+    result = cli("check", "--no-input", "--answers", str(path), *extra, env=TEXT_ENV)
+    assert result.code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("style", ["text", "plain", "markdown"])
+def test_a_medicine_not_read_is_named_in_the_short_result(cli, tmp_path, style):
+    """A cause linked to a medicine cramps could not read cannot show: the short result says
+    which entries it could not read, so silence is not taken for an all-clear."""
+    extra = {"text": (), "plain": ("--plain",), "markdown": ("--format", "markdown")}[style]
+    out = _short_with(cli, tmp_path, ["xyzzyfloxin", "water pill", "Lipitor"], *extra)
+    short = " ".join(out.split("## The details")[0].split())  # undo wrapping
+    assert "could not read" in short
+    assert "'xyzzyfloxin' was not recognised" in short
+    assert "'water pill' could be one of several" in short and "furosemide" in short
+    assert "Lipitor" not in short.split("could not read")[1].split("What you can do")[0]
+
+
+def test_a_partly_read_entry_names_the_part_not_read(cli, tmp_path):
+    short = " ".join(_short_with(cli, tmp_path, ["simvastatin 20mg bluepill"]).split())
+    assert "In 'simvastatin 20mg bluepill', not recognised: bluepill" in short
+
+
+def test_medicines_all_read_add_no_such_section(cli, tmp_path):
+    out = _short_with(cli, tmp_path, ["Zocor 20 mg", "furosemide 40mg", "Ventolin inhaler"])
+    assert "could not read" not in out
+
+
+def test_a_medicine_typed_with_control_characters_is_shown_harmless(cli, tmp_path):
+    out = _short_with(cli, tmp_path, ["\x1b[2Jevil\x07"])
+    assert "could not read" in out
+    assert "\x1b" not in out and "\x07" not in out

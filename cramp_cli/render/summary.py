@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .words import Words, first_sentence, heading, sentences, visible
+from .words import Words, first_sentence, heading, sentences, unread_medicine, visible
 
 # At most this many items of each kind (causes, tips, cautions, see-a-doctor items) per level;
 # the rest are counted and left to --full. Beside an urgent red flag the flag comes first and
@@ -31,6 +31,9 @@ from .words import Words, first_sentence, heading, sentences, visible
 LIMITS = {"urgent": (2, 2, 2, 1), "routine": (3, 3, 3, 2), "self_care": (3, 3, 3, 2)}
 # The most lines a short result may take at 80 columns; `fit` trims to it.
 ALSO = "Also tell the doctor about"
+# A medicine not read cannot show the cause linked to it, so the short result says which.
+UNREAD = "Medicines cramps could not read"
+MAX_UNREAD = 3
 NEXT = (
     "Next: add --save to keep this in your diary, run cramps report to take to your "
     "appointment, or add --full for all the advice and its sources."
@@ -160,6 +163,10 @@ def build(doc: Mapping[str, Any], words: Words) -> Short:
     if causes:
         items, more = _cut(causes, max_causes)
         short.sections.append(Section("What may be causing your cramps", items, more, 2))
+    unread = [line for m in doc["medications"] if (line := unread_medicine(m))]
+    if unread:
+        items, more = _cut(unread, MAX_UNREAD)
+        short.sections.append(Section(UNREAD, items, more, 5))
     tips = [tip["title"] for tip in doc["self_care"]]
     if tips:
         items, more = _cut(tips, max_tips)

@@ -220,5 +220,27 @@ def medicine(m: Mapping[str, Any]) -> str:
     return f"{name} -> {what}{how}: {classes}"
 
 
+def unread_medicine(m: Mapping[str, Any]) -> str | None:
+    """A line for a medicine entry cramps could not read in full, or None when it could.
+
+    The short result says so, because a cause linked to a medicine it did not read cannot
+    show: a person who typed their water tablet with a slip must not take the silence for an
+    all-clear."""
+    name = visible(m["input"].strip())
+    groups = m.get("ambiguous") or []
+    if groups:
+        return "; ".join(
+            f"'{visible(a['text'])}' could be one of several {a['group']}: name it "
+            f"(for example {', '.join(a['choices'][:3])})"
+            for a in groups
+        )
+    if m["match"] == "unknown":
+        return f"'{name}' was not recognised: check the spelling, or ask a pharmacist"
+    if m["unrecognised"]:
+        parts = ", ".join(visible(u) for u in m["unrecognised"])
+        return f"In '{name}', not recognised: {parts}"
+    return None
+
+
 def test_label(test_id: str, labels: Mapping[str, str] | None) -> str:
     return (labels or {}).get(test_id, plain(test_id))
