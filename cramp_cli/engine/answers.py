@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnswersError
+from .by_identity import ByIdentity
 from .conditions import did_you_mean, plain
 
 if TYPE_CHECKING:
@@ -272,19 +273,12 @@ def _checker(question: Question) -> _Checker:
     return lambda value: _SLOW  # medicines: normalise_value is already cheap
 
 
-# Keyed by the knowledge base's question mapping, which the entry keeps alive (so its id is
-# never reused while the entry exists). A process holds one or two knowledge bases.
-_CHECKERS: dict[int, tuple[Mapping[str, Question], dict[str, _Checker]]] = {}
+_checkers_of = ByIdentity(lambda questions: {q.id: _checker(q) for q in questions})
 
 
 def _checkers(kb: KnowledgeBase) -> dict[str, _Checker]:
-    entry = _CHECKERS.get(id(kb.question_by_id))
-    if entry is None or entry[0] is not kb.question_by_id:
-        if len(_CHECKERS) > 8:
-            _CHECKERS.clear()
-        entry = (kb.question_by_id, {q.id: _checker(q) for q in kb.questions})
-        _CHECKERS[id(kb.question_by_id)] = entry
-    return entry[1]
+    """A fast checker per question, built once per knowledge base."""
+    return _checkers_of(kb.questions)
 
 
 def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers:
@@ -368,15 +362,9 @@ def unanswered(answers: Answers, kb: KnowledgeBase) -> list[str]:
     return found
 
 
-_ASKING: dict[int, tuple[tuple[Question, ...], list[tuple[str, Any, Any]]]] = {}
+_asking_of = ByIdentity(lambda questions: [(q.id, q.applies_check, q.ask_check) for q in questions])
 
 
 def _asking(kb: KnowledgeBase) -> list[tuple[str, Any, Any]]:
     """(id, applies_check, ask_check) of each question, built once per knowledge base."""
-    entry = _ASKING.get(id(kb.questions))
-    if entry is None or entry[0] is not kb.questions:
-        if len(_ASKING) > 8:
-            _ASKING.clear()
-        entry = (kb.questions, [(q.id, q.applies_check, q.ask_check) for q in kb.questions])
-        _ASKING[id(kb.questions)] = entry
-    return entry[1]
+    return _asking_of(kb.questions)

@@ -25,6 +25,7 @@ from ..contract import (
     WARNING_SIGNS_NOT_CHECKED,
 )
 from .answers import Answers, unanswered
+from .by_identity import ByIdentity
 from .candidates import candidate_rules
 from .model import KnowledgeBase, Rule
 from .region import in_words_of
@@ -142,9 +143,8 @@ def assess(kb: KnowledgeBase, answers: Answers, region: str | None = None) -> di
     return evaluate(_in_region(kb, code), answers).to_document(code)
 
 
-# Each knowledge base in use in each region's words, built on first use; the entry keeps the
-# knowledge base alive, so its id is not reused while the entry stands.
-_IN_REGION: dict[tuple[int, str], tuple[KnowledgeBase, KnowledgeBase]] = {}
+# Each knowledge base in use in each region's words, built on first use.
+_in_words = ByIdentity(lambda kb, code: in_words_of(kb, kb.regions[code]))
 
 
 def _in_region(kb: KnowledgeBase, code: str) -> KnowledgeBase:
@@ -152,12 +152,7 @@ def _in_region(kb: KnowledgeBase, code: str) -> KnowledgeBase:
         from ..errors import UsageError
 
         raise UsageError(f"no region '{code}'; choose one of {', '.join(sorted(kb.regions))}")
-    entry = _IN_REGION.get((id(kb), code))
-    if entry is None or entry[0] is not kb:
-        if len(_IN_REGION) > 32:
-            _IN_REGION.clear()
-        entry = _IN_REGION[(id(kb), code)] = (kb, in_words_of(kb, kb.regions[code]))
-    return entry[1]
+    return _in_words(kb, code)
 
 
 def evaluate(kb: KnowledgeBase, answers: Answers) -> Assessment:

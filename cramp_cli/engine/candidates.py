@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
+from .by_identity import ByIdentity
 from .conditions import All, Any_, Condition, Facts, Test
 
 if TYPE_CHECKING:
@@ -95,15 +96,10 @@ class RuleIndex:
         return [rules[i] for i in sorted(chosen)]
 
 
-# One index per knowledge base in use, keyed by its rules tuple, which the entry keeps alive.
-_INDEXES: dict[int, RuleIndex] = {}
+# One index per rules tuple in use: a knowledge base's, and its regions' views' (region.py).
+_index_of = ByIdentity(RuleIndex)
 
 
 def candidate_rules(kb: KnowledgeBase, facts: Facts) -> list[Rule]:
     """kb.rules less those that cannot fire for these answers, in the same order."""
-    index = _INDEXES.get(id(kb.rules))
-    if index is None or index.rules is not kb.rules:
-        if len(_INDEXES) > 32:  # a knowledge base and its regions' views (engine/region.py)
-            _INDEXES.clear()
-        index = _INDEXES[id(kb.rules)] = RuleIndex(kb.rules)
-    return index.candidates(facts)
+    return _index_of(kb.rules).candidates(facts)
