@@ -13,7 +13,6 @@ answers and knowledge base always give the same document, key for key.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .. import __version__
@@ -71,13 +70,14 @@ class Finding(NamedTuple):
     item: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """What the engine found for one set of answers: every rule evaluated once.
 
     Readers that need to know what fired and why (`rules test`, `cramps why`, the interview's
     emergency stop) read this instead of running rule conditions again, so they cannot disagree
     with the engine. `to_document()` is the contract's JSON document (sections 2 and 5).
+    A NamedTuple rather than a frozen dataclass: as immutable, and generating a dataclass of
+    this many fields (and importing dataclasses) cost every start-up a millisecond.
     """
 
     kb_version: str
