@@ -166,24 +166,113 @@ def test_jobs_in_process_match_one_process(cli, tmp_path):
     assert (two.code, two.stdout, two.stderr) == (one.code, one.stdout, one.stderr)
 
 
-def _spool_folders() -> set[str]:
-    import tempfile
+def test_workers_write_straight_to_a_file_as_one_process_does(batch, tmp_path):
+    """`> out.jsonl`: the workers share the file's offset, so their turns land in order."""
+    source, one = batch
+    outputs = {}
+    for jobs in ("1", "2", "3"):
+        target = tmp_path / f"out-{jobs}.jsonl"
+        with target.open("wb") as out:
+            subprocess.run(
+                [str(CRAMPS), "check", "--batch", str(source), "--jobs", jobs],
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "CRAMPS_NO_COLOR": "1", "CRAMPS_REGION": "uk"},
+                timeout=300,
+                check=False,
+            )
+        outputs[jobs] = target.read_text(encoding="utf-8")
+    assert outputs["1"] == outputs["2"] == outputs["3"] == one.stdout
 
-    places = [Path("/dev/shm"), Path(tempfile.gettempdir())]
-    return {str(p) for place in places if place.is_dir() for p in place.glob("cramps-batch-*")}
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_under_jobs_is_exit_1_with_one_line_and_no_summary(tmp_path, jobs):
+    source = tmp_path / "in.jsonl"
+    source.write_text((json.dumps({"age": 44}) + "\n") * 300)
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [str(CRAMPS), "check", "--batch", str(source), "--jobs", jobs],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 1
+    lines = result.stderr.decode().strip().splitlines()
+    assert lines == ["cramps: error: cannot write the results: No space left on device"], lines
 
 
-def test_no_spool_file_is_left_behind_even_when_the_reader_goes_away(tmp_path):
-    before = _spool_folders()
+def test_a_closed_output_under_jobs_is_exit_1_with_one_line(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text((json.dumps({"age": 44}) + "\n") * 300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, runpy; os.close(1); sys.argv = ['cramps', *sys.argv[1:]]; "
+            "runpy.run_module('cramp_cli', run_name='__main__')",
+            "check",
+            "--batch",
+            str(source),
+            "--jobs",
+            "2",
+        ],
+        stderr=subprocess.PIPE,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "cannot write the results" in lines[0], lines
+
+
+def _group_is_gone(group: int) -> bool:
+    import time
+
+    for _ in range(50):  # the workers are ended as the command exits; give them a moment
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_ctrl_c_ends_a_parallel_run_with_130_and_leaves_no_worker():
+    import signal
+    import time
+
+    child = subprocess.Popen(
+        [str(CRAMPS), "check", "--batch", "-", "--jobs", "2"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own group, as a terminal's foreground job is
+    )
+    # lines to work on, and an input that stays open: the run is busy or waiting, never done
+    child.stdin.write(
+        b"".join(json.dumps({"age": 18 + i % 80}).encode() + b"\n" for i in range(3000))
+    )
+    child.stdin.flush()
+    time.sleep(1.5)
+    os.killpg(child.pid, signal.SIGINT)  # what Ctrl-C sends: to every process of the group
+    assert child.wait(timeout=60) == 130
+    assert b"Traceback" not in child.stderr.read()
+    child.stderr.close()
+    child.stdin.close()
+    assert _group_is_gone(child.pid)
+
+
+def test_a_reader_that_goes_away_leaves_no_worker(tmp_path):
     source = tmp_path / "many.jsonl"
-    source.write_text((json.dumps({"age": 44}) + "\n") * 2000)
-    assert _run("--batch", str(source), "--jobs", "2").returncode == 0
+    source.write_text((json.dumps({"age": 44}) + "\n") * 5000)
     child = subprocess.Popen(
         [str(CRAMPS), "check", "--batch", str(source), "--jobs", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     child.stdout.readline()
     child.stdout.close()
     assert child.wait(timeout=120) == 0
-    assert _spool_folders() <= before
+    assert _group_is_gone(child.pid)

@@ -5,7 +5,9 @@ read, so memory stays flat and a reader downstream sees results as they come. A 
 not JSON or not valid answers becomes `{"line": N, "error": {"message": ...}}` and the run
 goes on; the summary goes to standard error; exit 0 when every line was assessed, 2 otherwise.
 The knowledge base is compiled once for the whole run. `--jobs N` spreads the lines over N
-worker processes (frontends/parallel.py) with the same output, order and exit code.
+worker processes with the same output, order and exit code: forked workers that write their
+own output in turn (frontends/in_turn.py), or, where they cannot, a pool whose results come
+back to be written here (frontends/parallel.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from ..console.output import OutputClosed, say, silence_stdout
 from ..engine.answers import missing_required, normalise
 from ..engine.assess import assess
 from ..errors import EXIT_OK, EXIT_USAGE, AnswersError, WriteError
-from .parallel import LoadKnowledge, Spool, ordered_map, spool_copy, spool_write
+from .parallel import LoadKnowledge, ordered_map
 
 if TYPE_CHECKING:
     from ..engine.model import KnowledgeBase
@@ -125,46 +127,64 @@ def encoded(
 
 
 def _encoded_chunk(
-    state: tuple[KnowledgeBase, Project | None, str, str | None],
+    state: tuple[KnowledgeBase, Project | None, str | None],
     start: int,
     lines: list[str | Exception],
-) -> tuple[str, int, int]:
-    """One chunk of --jobs, in a worker: the lines `encoded` gives in one process, left in a
-    spool file; returns the file, and how many lines were assessed and failed."""
-    kb, project, folder, region = state
+) -> tuple[bytes, tuple[int, int]]:
+    """One chunk of --jobs, in a worker: the bytes `encoded` gives for these lines in one
+    process, and how many lines were assessed and failed."""
+    kb, project, region = state
     results = list(encoded(kb, lines, start, project, region))
     failed = sum(bad for bad, _ in results)
-    path = spool_write(folder, start, b"".join(data for _, data in results))
-    return path, len(results) - failed, failed
+    return b"".join(data for _, data in results), (len(results) - failed, failed)
 
 
 class _WorkerState:
-    """A --jobs worker's state: the knowledge base (loaded once, from the cache), --fields and
-    the spool folder."""
+    """A --jobs worker's state where workers cannot share the parent's (no fork, or output
+    that goes back through the pool): the knowledge base, loaded once from the cache, --fields
+    and the region."""
 
-    def __init__(
-        self,
-        rules: str | None,
-        sha256: str,
-        project: Project | None,
-        folder: str,
-        region: str | None = None,
-    ):
+    def __init__(self, rules: str | None, sha256: str, project: Project | None, region: str | None):
         self.load = LoadKnowledge(rules, sha256)
         self.project = project
-        self.folder = folder
         self.region = region
 
-    def __call__(self) -> tuple[KnowledgeBase, Project | None, str, str | None]:
-        return self.load(), self.project, self.folder, self.region
+    def __call__(self) -> tuple[KnowledgeBase, Project | None, str | None]:
+        return self.load(), self.project, self.region
 
 
-class _TextSink:
-    """A text stream as the binary one spool_copy writes to (no file descriptor)."""
+def _in_parallel(
+    kb: KnowledgeBase,
+    lines: Iterable[str | Exception],
+    jobs: int,
+    project: Project | None,
+    region: str | None,
+    rules: str | None,
+    write: Callable[[bytes], Any],
+    flush: Callable[[], Any],
+) -> tuple[int, int]:
+    """--jobs N: (lines assessed, lines failed). Workers write to standard output themselves
+    when it is a file descriptor and they can fork (in_turn.py); otherwise their output comes
+    back through the pool and is written here."""
+    from . import in_turn
 
-    def __init__(self, out: Any):
-        self.write = lambda data: out.write(data.decode("utf-8"))
-        self.flush = out.flush
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is not None and in_turn.available(binary):
+        binary.flush()  # nothing of ours may be left in the buffer the workers inherit
+        state = (kb, project, region)
+
+        def work(start: int, chunk: list[str | Exception]) -> tuple[bytes, tuple[int, int]]:
+            return _encoded_chunk(state, start, chunk)
+
+        return in_turn.write_in_turn(work, lines, jobs, binary.fileno())
+    assessed = failed = 0
+    setup = _WorkerState(rules, kb.sha256, project, region)
+    for data, (good, bad) in ordered_map(_encoded_chunk, lines, jobs, setup):
+        write(data)
+        flush()
+        assessed += good
+        failed += bad
+    return assessed, failed
 
 
 def run_batch(
@@ -176,8 +196,9 @@ def run_batch(
     project: Project | None = None,
     rules: str | None = None,
 ) -> int:
-    """Stream a whole batch; return the exit code. `jobs` worker processes (1: this one) load
-    the knowledge base from `rules` (the --rules given, None for the shipped file)."""
+    """Stream a whole batch; return the exit code. `jobs` worker processes (1: this one);
+    workers that cannot share `kb` load it from `rules` (the --rules given, None for the
+    shipped file)."""
     stream = open_binary_input(source, "--batch", "a JSON Lines file")
     lines = read_lines(stream)
     assessed = failed = 0
@@ -193,15 +214,7 @@ def run_batch(
                 write(data)
                 flush()  # each assessment reaches the reader before the next line is read
         else:
-            spool = Spool()
-            try:
-                setup = _WorkerState(rules, kb.sha256, project, spool.folder, region)
-                for path, good, bad_lines in ordered_map(_encoded_chunk, lines, jobs, setup):
-                    spool_copy(path, binary if binary is not None else _TextSink(out))
-                    assessed += good
-                    failed += bad_lines
-            finally:
-                spool.close()
+            assessed, failed = _in_parallel(kb, lines, jobs, project, region, rules, write, flush)
     except BrokenPipeError:
         silence_stdout()
         raise OutputClosed("output closed") from None

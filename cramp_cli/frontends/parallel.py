@@ -11,11 +11,9 @@ come here. The shape:
   reads its whole input ahead, which is why it is not used). Results come back in input order;
   any finished at the head of the queue are handed on before more input is read, so a slow
   writer upstream still sees results as they come.
-- Large outputs do not travel back through the pool's pipes (pickled, copied several times,
-  and read by a thread that competes with the writer for the interpreter): a worker writes its
-  chunk's output to a spool file (in /dev/shm when there is one, so in memory) and returns only
-  the file's name; the parent copies the files in order to standard output with sendfile and
-  removes each at once, so at most `window` of them exist.
+- `cramps check --batch` sends its output another way when it can (frontends/in_turn.py:
+  workers write it themselves, in turn); here, what `function` returns comes back through the
+  pool, for the Python API and for an output without a file descriptor.
 - Workers ignore Ctrl-C: the parent gets it, ends the pool and exits 130 as usual, with no
   traceback from each worker. A worker whose set-up failed does not raise there (a failing pool
   initializer makes multiprocessing restart workers for ever); it raises on its first chunk,
@@ -100,77 +98,10 @@ class LoadKnowledge:
         return kb
 
 
-# --------------------------------------------------------------------------- spool files
-
-
-class Spool:
-    """A private folder for the chunk files of one run; `close()` removes it and what is left."""
-
-    def __init__(self) -> None:
-        import tempfile
-
-        memory = "/dev/shm"
-        where = memory if os.path.isdir(memory) and os.access(memory, os.W_OK) else None
-        self.folder = tempfile.mkdtemp(prefix="cramps-batch-", dir=where)
-
-    def close(self) -> None:
-        import shutil
-
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def spool_write(folder: str, start: int, data: bytes) -> str:
-    """Leave one chunk's output for the parent (in a worker); return the file's path."""
-    path = os.path.join(folder, f"{start}.out")
-    with open(path, "wb") as sink:
-        sink.write(data)
-    return path
-
-
-def spool_copy(path: str, out: Any) -> None:
-    """Append the file to `out` (a binary stream), then remove the file.
-
-    sendfile copies inside the kernel when `out` is a real file or pipe; a stream without a
-    file descriptor (a test's capture), or one sendfile refuses (a file opened to append),
-    gets the bytes through Python. A reader that went away raises BrokenPipeError as a write
-    does.
-    """
-    try:
-        with open(path, "rb") as source:
-            size = os.fstat(source.fileno()).st_size
-            offset = _sendfile(source.fileno(), out, size)
-            if offset < size:
-                source.seek(offset)
-                out.write(source.read())
-    finally:
-        os.remove(path)
-
-
-def _sendfile(source: int, out: Any, size: int) -> int:
-    """Bytes sent with os.sendfile (0 when it cannot be used for this stream)."""
-    try:
-        target = out.fileno()
-    except (AttributeError, OSError, ValueError):
-        return 0
-    out.flush()
-    offset = 0
-    try:
-        while offset < size:
-            sent = os.sendfile(target, source, offset, size - offset)
-            if sent == 0:
-                break
-            offset += sent
-    except BrokenPipeError:
-        raise
-    except OSError:
-        pass  # EINVAL for O_APPEND and the like: the caller writes the rest
-    return offset
-
-
 # --------------------------------------------------------------------------- parent side
 
 
-def _chunks(items: Iterable[T], size: int) -> Iterator[tuple[int, list[T]]]:
+def chunks(items: Iterable[T], size: int) -> Iterator[tuple[int, list[T]]]:
     """(number of the chunk's first item counting from 1, the items), lazily."""
     iterator = iter(items)
     start = 1
@@ -200,7 +131,7 @@ def ordered_map(
     window = max(2, jobs * WINDOW_PER_JOB)
     with multiprocessing.get_context().Pool(jobs, initializer=_init, initargs=(setup,)) as pool:
         pending: deque[Any] = deque()
-        for start, part in _chunks(items, chunk):
+        for start, part in chunks(items, chunk):
             pending.append(pool.apply_async(_run, (function, start, part)))
             while pending and (len(pending) >= window or pending[0].ready()):
                 yield pending.popleft().get()
