@@ -83,6 +83,23 @@ def test_jobs_write_the_same_bytes_in_the_same_order(batch, jobs):
     assert many.stderr.strip().endswith(f"{len(ages)} assessed, {len(errors)} errors")
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--fields", "triage.level,red_flags.id,causes.id,medications"],
+        ["--region", "us"],
+        ["--region", "au", "--fields", "see_doctor.text,region"],
+    ],
+)
+def test_jobs_narrow_and_reword_as_one_process_does(batch, options):
+    """--fields and --region reach the workers: the same bytes as one process gives."""
+    source, _ = batch
+    one = _run("--batch", str(source), "--jobs", "1", *options)
+    two = _run("--batch", str(source), "--jobs", "2", *options)
+    assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
+    assert one.stdout.count("\n") > 600
+
+
 def test_jobs_exit_0_when_every_line_is_assessed(tmp_path):
     source = tmp_path / "good.jsonl"
     source.write_text("".join(json.dumps({"age": 20 + i % 60}) + "\n" for i in range(150)))
