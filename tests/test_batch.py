@@ -117,3 +117,37 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path):
     assert child.wait(timeout=120) == 0
     assert b"Traceback" not in child.stderr.read()
     child.stderr.close()
+
+
+def test_text_that_is_not_unicode_is_an_error_line_naming_its_answer(cli, tmp_path):
+    """A lone surrogate (what bytes that were not UTF-8 become) in a key, a value or a list
+    item: that line's error, the others assessed, and nothing written that is not UTF-8."""
+    source = tmp_path / "in.jsonl"
+    lines = [
+        '{"age": 40, "medications": ["Lipit\\ud800or"]}',
+        '{"age": 40, "sex": "fe\\udcffmale"}',
+        '{"age": 40, "\\ud800": 1}',
+        '{"age": 40, "medications": ["ibuprofène"], "sex": "female"}',
+    ]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("check", "--batch", str(source))
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [doc.get("error", {}).get("message") for doc in out] == [
+        "medications: not valid UTF-8 text",
+        "sex: not valid UTF-8 text",
+        "\\ud800: not valid UTF-8 text",
+        None,
+    ]
+    assert out[3]["medications"][0]["input"] == "ibuprofène"
+
+
+def test_a_batch_in_process_leaves_the_garbage_collector_as_it_found_it(cli, tmp_path):
+    """The batch tunes the collector for its own run; a program that runs one in process
+    (a test, the API's caller) gets it back unchanged."""
+    import gc
+
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(LINES) + "\n")
+    cli("check", "--batch", str(source))
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
