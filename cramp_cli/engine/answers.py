@@ -281,15 +281,22 @@ def _checkers(kb: KnowledgeBase) -> dict[str, _Checker]:
     return _checkers_of(kb.questions)
 
 
-def normalise(raw: Any, kb: KnowledgeBase, source: str | None = None) -> Answers:
-    """Validate and canonicalise one answers document; raise AnswersError on the first fault."""
+def normalise(
+    raw: Any, kb: KnowledgeBase, source: str | None = None, *, text_is_unicode: bool = False
+) -> Answers:
+    """Validate and canonicalise one answers document; raise AnswersError on the first fault.
+
+    `text_is_unicode`: the caller knows every text in `raw` is valid Unicode (JSON decoded
+    from UTF-8 without a `\\u` escape, which is the only way a lone surrogate gets in), so
+    the check for broken text is skipped."""
     if not isinstance(raw, Mapping):
         prefix = f"{source}: " if source else ""
         raise AnswersError(f"{prefix}answers must be an object of question ids and answers")
     questions = kb.question_by_id
     checkers = _checkers(kb)
     given: dict[str, Any] = {}
-    _refuse_broken_text(raw, source)
+    if not text_is_unicode:
+        _refuse_broken_text(raw, source)
     for key, value in raw.items():
         qid = key if key in questions else token(key) if isinstance(key, str) else key
         if qid not in questions:
@@ -342,10 +349,11 @@ def _refuse_broken(text: Any, key: Any, source: str | None) -> None:
 
 def _drop_not_applicable(answers: Answers, kb: KnowledgeBase) -> None:
     """Answers to questions that do not apply are ignored, with a warning (contract §1)."""
+    conditional = _conditional(kb)
     changed = True
     while changed:
         changed = False
-        for question in kb.questions:
+        for question in conditional:
             if question.id in answers.values and not question.applies(answers):
                 answer = answers.values.pop(question.id)
                 reason = question.applies_when.describe() if question.applies_when else ""
@@ -354,6 +362,14 @@ def _drop_not_applicable(answers: Answers, kb: KnowledgeBase) -> None:
                     f"{reason}"
                 )
                 changed = True
+
+
+_conditional_of = ByIdentity(lambda questions: [q for q in questions if q.applies_check])
+
+
+def _conditional(kb: KnowledgeBase) -> list[Question]:
+    """The questions that apply only under a condition, built once per knowledge base."""
+    return _conditional_of(kb.questions)
 
 
 def missing_required(answers: Mapping[str, Any], kb: KnowledgeBase) -> list[Question]:

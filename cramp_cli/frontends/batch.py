@@ -47,7 +47,8 @@ def assess_line(
         text = text[1:]
     try:
         raw = parse_json_answers(text, None)
-        answers = normalise(raw, kb)
+        # decoded from UTF-8, so only a \u escape can hold a lone surrogate
+        answers = normalise(raw, kb, text_is_unicode="\\u" not in text)
     except AnswersError as error:
         return {"error": {"message": str(error)}}
     for warning in answers.warnings:
