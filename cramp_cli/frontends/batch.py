@@ -25,6 +25,7 @@ from ..engine.answers import missing_required, normalise
 from ..engine.assess import assess
 from ..errors import EXIT_OK, EXIT_USAGE, AnswersError, WriteError
 from .parallel import LoadKnowledge, ordered_map
+from .sources import parse_json_answers
 
 if TYPE_CHECKING:
     from ..engine.model import KnowledgeBase
@@ -41,8 +42,6 @@ def assess_line(
 
     Any failure of this line (bad JSON, duplicate keys, nesting, bad answers) is this line's
     error document: one line never stops the batch."""
-    from .sources import parse_json_answers
-
     if text.startswith("\ufeff"):
         text = text[1:]
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..console.files import open_binary_input, read_capped
@@ -29,6 +30,13 @@ MAX_NUMBER_CHARS = 40
 
 def _prefix(source: str | None) -> str:
     return f"{source}: " if source else ""
+
+
+@lru_cache(maxsize=64)
+def _decoder(source: str | None) -> json.JSONDecoder:
+    """One decoder per source, made once: json.loads with a hook builds a new decoder (and
+    this its hook) on every call, which a batch of a million lines would do a million times."""
+    return json.JSONDecoder(object_pairs_hook=_no_duplicates(source))
 
 
 def _no_duplicates(source: str | None) -> Any:
@@ -67,7 +75,7 @@ def parse_json_answers(text: str, source: str | None) -> Any:
     """One JSON answers document: duplicate keys, depth and giant numbers refused with one
     line naming `source` (a file, or a batch line)."""
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates(source))
+        data = _decoder(source).decode(text)
     except RecursionError:
         raise AnswersError(f"{_prefix(source)}nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as error:
