@@ -151,3 +151,28 @@ def test_a_batch_in_process_leaves_the_garbage_collector_as_it_found_it(cli, tmp
     source.write_text("\n".join(LINES) + "\n")
     cli("check", "--batch", str(source))
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_everything_written_arrives_when_cramps_ends_without_teardown(tmp_path, kb):
+    """cramps ends its process without the interpreter's teardown (__main__.exit_now): what
+    it wrote must still arrive whole, through a pipe and into a file, with the exit code."""
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"age": 20 + i % 70}) + "\n" for i in range(400)))
+    piped = subprocess.run(
+        [str(CRAMPS), "check", "--batch", str(source)], capture_output=True, timeout=120
+    )
+    assert piped.returncode == 0
+    docs = [json.loads(line) for line in piped.stdout.decode().splitlines()]
+    assert [d["answers"]["age"] for d in docs] == [20 + i % 70 for i in range(400)]
+    assert piped.stderr.decode().strip() == "400 assessed, 0 errors"
+    target = tmp_path / "one.json"
+    with target.open("wb") as out:
+        one = subprocess.run(
+            [str(CRAMPS), "check", "--age", "70", "--format", "json"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "CRAMPS_REGION": "uk"},
+            timeout=120,
+        )
+    assert one.returncode == 0
+    assert json.loads(target.read_text(encoding="utf-8")) == assess(kb, {"age": 70})
