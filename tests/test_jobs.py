@@ -280,3 +280,28 @@ def test_ctrl_c_ends_a_parallel_run_with_130_and_leaves_no_worker():
     child.stderr.close()
     child.stdin.close()
     assert _group_is_gone(child.pid)
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
+def test_workers_end_by_themselves_when_the_parent_is_killed(tmp_path, signal_name):
+    """Killed, the parent cannot end its workers; they notice and end, not wait for ever."""
+    import signal
+    import time
+
+    source = tmp_path / "many.jsonl"
+    source.write_text(
+        "".join(
+            json.dumps({"age": 18 + i % 80, "medications": ["Lipitor"]}) + "\n"
+            for i in range(40000)
+        )
+    )
+    child = subprocess.Popen(
+        [str(CRAMPS), "check", "--batch", str(source), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(1.0)
+    os.kill(child.pid, getattr(signal, signal_name))  # the parent alone, as the OOM killer does
+    child.wait(timeout=60)
+    assert _group_is_gone(child.pid)

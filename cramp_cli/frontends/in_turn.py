@@ -19,7 +19,7 @@ input:
 - Each worker reports once: its counts, or what went wrong (the reader went away, a write
   failed, an error). On any failure the parent ends every worker and raises it, so the batch
   ends as a run in one process would. Workers ignore Ctrl-C: the parent gets it, ends them and
-  exits 130.
+  exits 130. A worker whose parent was killed ends by itself within `POLL` seconds.
 """
 
 from __future__ import annotations
@@ -69,16 +69,40 @@ class _Turn:
         self.moved = context.Condition()
 
     def wait_for(self, number: int, block: bool) -> bool:
-        """Whether chunk `number` may be written now; with `block`, wait until it may."""
+        """Whether chunk `number` may be written now; with `block`, wait until it may (or
+        until the parent is gone, see _Orphaned)."""
         with self.moved:
-            if block:
-                self.moved.wait_for(lambda: self.next.value == number)
+            while block and self.next.value != number:
+                self.moved.wait(timeout=POLL)
+                _stop_if_orphaned()
             return bool(self.next.value == number)
 
     def advance(self) -> None:
         with self.moved:
             self.next.value += 1
             self.moved.notify_all()
+
+
+class _Orphaned(Exception):
+    """The parent is gone (killed, or ended without ending its workers)."""
+
+
+_PARENT: list[int] = []  # the parent's pid, set in each worker as it starts
+
+
+def _stop_if_orphaned() -> None:
+    """A worker whose parent was killed (SIGKILL, or SIGTERM, which ends Python at once) would
+    wait for ever on a task or a turn that never comes; it ends instead."""
+    if _PARENT and os.getppid() != _PARENT[0]:
+        raise _Orphaned
+
+
+def _next_task(tasks: Any) -> Any:
+    while True:
+        try:
+            return tasks.get(timeout=POLL)
+        except queue.Empty:
+            _stop_if_orphaned()
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -117,19 +141,24 @@ def _keep_freed_memory() -> None:
     mallopt(_M_MMAP_THRESHOLD, _KEEP)
 
 
-def _worker(index: int, work: ChunkWork, tasks: Any, results: Any, turn: _Turn, fd: int) -> None:
+def _worker(
+    index: int, parent: int, work: ChunkWork, tasks: Any, results: Any, turn: _Turn, fd: int
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _PARENT[:] = [parent]
     _keep_freed_memory()
     held: dict[int, bytes] = {}
     assessed = failed = 0
     try:
-        while (task := tasks.get()) is not None:
+        while (task := _next_task(tasks)) is not None:
             number, start, items = task
             held[number], (good, bad) = work(start, items)
             assessed += good
             failed += bad
             _write_ready(held, turn, fd, keep=HOLD)
         _write_ready(held, turn, fd, keep=0)
+    except _Orphaned:
+        return  # nobody is left to report to
     except BrokenPipeError:
         results.put((index, "closed", None))
     except OSError as error:
@@ -156,14 +185,16 @@ class _Workers:
         self.processes = [
             context.Process(
                 target=_worker,
-                args=(i, work, self.tasks[i], self.results, self.turn, fd),
+                args=(i, os.getpid(), work, self.tasks[i], self.results, self.turn, fd),
                 daemon=True,
             )
             for i in range(jobs)
         ]
         self.counts: dict[int, tuple[int, int]] = {}
+
+    def start(self) -> None:
         for process in self.processes:
-            process.start()
+            process.start()  # a fork that fails leaves close() the ones that started
 
     def give(self, index: int, task: Any) -> None:
         """Queue a task for worker `index`, looking at what the workers report while its
@@ -203,10 +234,11 @@ class _Workers:
                 raise CrampsError(f"a batch worker stopped unexpectedly (exit {process.exitcode})")
 
     def close(self) -> None:
-        for process in self.processes:
+        started = [process for process in self.processes if process.pid is not None]
+        for process in started:
             if process.is_alive():
                 process.terminate()
-        for process in self.processes:
+        for process in started:
             process.join()
         for tasks in self.tasks:
             tasks.cancel_join_thread()  # tasks never taken must not hold the parent at exit
@@ -220,6 +252,7 @@ def write_in_turn(
     `fd` in input order; return the lines assessed and failed, summed."""
     workers = _Workers(work, jobs, fd)
     try:
+        workers.start()
         for number, (start, part) in enumerate(chunks(items, chunk)):
             workers.give(number % jobs, (number, start, part))
         for index in range(jobs):
