@@ -319,22 +319,12 @@ def _refuse_broken_text(raw: Mapping[str, Any], source: str | None) -> None:
     """Text that is not valid Unicode (bytes that were not UTF-8 in an argument arrive as lone
     surrogates) is an error here, not a crash when the answers are printed."""
     for key, value in raw.items():
-        # ASCII is always valid; only other text is tried (most answers are ASCII: a batch
-        # checks some ten keys and values a line, so no list is built for them)
-        if not (isinstance(key, str) and key.isascii()):
-            _refuse_broken(key, key, source)
-        if isinstance(value, str):
-            if not value.isascii():
-                _refuse_broken(value, key, source)
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, str) and not item.isascii():
-                    _refuse_broken(item, key, source)
+        for text in (key, *(value if isinstance(value, list) else (value,))):
+            if isinstance(text, str) and not text.isascii():  # ASCII is always valid
+                _refuse_broken(text, key, source)
 
 
-def _refuse_broken(text: Any, key: Any, source: str | None) -> None:
-    if not isinstance(text, str):
-        return
+def _refuse_broken(text: str, key: Any, source: str | None) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
