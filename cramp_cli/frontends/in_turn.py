@@ -36,7 +36,7 @@ from .parallel import CHUNK, chunks
 
 HOLD = 4  # chunks a worker may keep while earlier ones are being written
 QUEUED = 4  # chunks waiting in each worker's queue: keeps it busy, memory bounded
-POLL = 0.2  # seconds between looks at the workers while the parent waits on them
+POLL = 0.2  # seconds between looks while waiting: the parent's at its workers, theirs at it
 # glibc's mallopt parameters, and how much freed memory a worker keeps (see _keep_freed_memory)
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _KEEP = -1, -3, 32 * 1024 * 1024
 
