@@ -55,57 +55,41 @@ def triggers(condition: Condition) -> frozenset[Trigger] | None:
 
 
 class RuleIndex:
-    """The rules of one knowledge base by trigger, built once.
+    """The rules of one knowledge base by trigger, built once."""
 
-    Kept as nested dicts (question -> positions; question -> element -> positions; class ->
-    positions) rather than one dict keyed by trigger tuples, so finding a line's candidates
-    builds no tuple per answer."""
-
-    __slots__ = ("always", "by_answered", "by_class", "by_value", "rules")
+    __slots__ = ("always", "by_trigger", "rules")
 
     def __init__(self, rules: tuple[Rule, ...]):
         self.rules = rules
         self.always: list[int] = []
-        self.by_answered: dict[Hashable, list[int]] = {}
-        self.by_value: dict[Hashable, dict[Hashable, list[int]]] = {}
-        self.by_class: dict[Hashable, list[int]] = {}
+        self.by_trigger: dict[Trigger, list[int]] = {}
         for position, rule in enumerate(rules):
             found = triggers(rule.when) if rule.when is not None else None
             if found is None:
                 self.always.append(position)
                 continue
-            for kind, *key in found:
-                if kind == "answered":
-                    self.by_answered.setdefault(key[0], []).append(position)
-                elif kind == "value":
-                    by_element = self.by_value.setdefault(key[0], {})
-                    by_element.setdefault(key[1], []).append(position)
-                else:
-                    self.by_class.setdefault(key[0], []).append(position)
+            for trigger in found:
+                self.by_trigger.setdefault(trigger, []).append(position)
 
     def candidates(self, facts: Facts) -> list[Rule]:
         """The rules, in knowledge-base order, that these answers could make fire."""
-        by_answered, by_value = self.by_answered, self.by_value
+        by_trigger = self.by_trigger
         chosen = set(self.always)
         for question, answer in facts.answers.items():
-            hit = by_answered.get(question)
+            hit = by_trigger.get(("answered", question))
             if hit:
                 chosen.update(hit)
             if type(answer) is list:
-                elements = by_value.get(question)
-                if not elements:
-                    continue
                 for element in answer:
                     try:
-                        hit = elements.get(element)
+                        hit = by_trigger.get(("value", question, element))
                     except TypeError:  # an unhashable element cannot equal a declared value
                         continue
                     if hit:
                         chosen.update(hit)
-        by_class = self.by_class
         for medicine in facts.medicines:
             for cls in medicine.classes:
-                hit = by_class.get(cls)
+                hit = by_trigger.get(("class", cls))
                 if hit:
                     chosen.update(hit)
         rules = self.rules
