@@ -23,7 +23,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -323,6 +325,38 @@ def side_by_side(command: list[str], folder: Path, runs: int) -> float:
     return statistics.median(ratios)
 
 
+def instructions(command: list[str]) -> int:
+    """User-space instructions `command` executes, counted by valgrind's callgrind (which runs
+    it about fifty times slower). A count the load of others cannot move, unlike wall time."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=environment(),
+        text=True,
+        check=True,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise RuntimeError("callgrind printed no count")
+    return int(found.group(1))
+
+
+def instructions_a_line(cramps: str, source: Path, lines: int, folder: Path) -> float:
+    """Instructions a batch line costs: a run of `lines` lines less a run of one line (start-up,
+    loading, the summary), over the lines between. Kernel time (writing) is not counted."""
+    head = source.read_text().splitlines(keepends=True)[:lines]
+    one, many = folder / "one-line.jsonl", folder / "many-lines.jsonl"
+    one.write_text(head[0])
+    many.write_text("".join(head))
+    python = str(Path(cramps).parent / "python")
+
+    def count(path: Path) -> int:
+        return instructions([python, cramps, "check", "--batch", str(path)])
+
+    return (count(many) - count(one)) / (lines - 1)
+
+
 def scale_rows(row, folder: Path, lines: int, runs: int, against: str | None) -> None:  # type: ignore[no-untyped-def]
     """Issue #15's figures: batch throughput, --jobs, bytes per line, memory, against a commit."""
     source = folder / "intake.jsonl"
@@ -374,6 +408,17 @@ def scale_rows(row, folder: Path, lines: int, runs: int, against: str | None) ->
         f"{ceiling:.2f}x)",
         [*new, "--jobs", "2"],
     )
+    if shutil.which("valgrind") and old_cramps is not None:
+        sample = 3000
+        new_ins = instructions_a_line(str(CRAMPS), source, sample, folder)
+        old_ins = instructions_a_line(str(old_cramps), source, sample, folder)
+        row(
+            f"instructions a batch line in user space (callgrind, {sample:,} lines), "
+            f"this vs commit {against}",
+            f"{new_ins / 1000:,.0f}k vs {old_ins / 1000:,.0f}k = {old_ins / new_ins:.2f}x fewer "
+            "(the kernel's time writing each line is not counted)",
+            f"valgrind --tool=callgrind {shlex.join(new)}",
+        )
     narrow = median_run([*new, "--jobs", "2", "--fields", FIELDS], runs, out)
     row(
         f"batch --jobs 2 --fields, {lines:,} lines",
